@@ -1,0 +1,9 @@
+"""What `make run` uses: the demo council on SQLite, on this machine only."""
+
+from .base import *  # noqa: F403
+from .base import env_bool
+
+DEBUG = env_bool("HARBOUR_DEBUG", False)
+HARBOUR_DEMO = env_bool("HARBOUR_DEMO", True)
+# The demo council relaxes the second factor so a newcomer can look around; the sign-in page says so.
+HARBOUR_REQUIRE_TWO_FACTOR = env_bool("HARBOUR_REQUIRE_TWO_FACTOR", False)

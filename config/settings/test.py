@@ -1,0 +1,14 @@
+"""Test settings: the real security settings, fast password hashing, no outside calls."""
+
+from .base import *  # noqa: F403
+from .base import PASSWORD_HASHERS
+
+# Argon2 is kept first so the hashing test is real; tests that create many users pay for it.
+PASSWORD_HASHERS = PASSWORD_HASHERS
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+HARBOUR_REQUIRE_TWO_FACTOR = True
+HARBOUR_DEMO = False
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

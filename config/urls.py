@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from harbour.api.urls import api
+from harbour.children import views as children_views
+
+urlpatterns = [
+    path("", include("harbour.core.urls")),
+    path("accounts/", include("harbour.accounts.urls")),
+    path("children/", include("harbour.children.urls")),
+    path("search/", children_views.search, name="search"),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = "harbour.core.errors.not_found"
+handler403 = "harbour.core.errors.forbidden"
+handler500 = "harbour.core.errors.server_error"

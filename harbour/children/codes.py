@@ -1,0 +1,66 @@
+"""SSDA903 code lists used on the child's record (reference section 4.2 and 2.7)."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Sex(models.TextChoices):
+    # Header SEX from 2024-25 (reference 4.2); 1/2 before that, mapped at export.
+    MALE = "M", "Male"
+    FEMALE = "F", "Female"
+    UNKNOWN = "U", "Not known"
+
+
+class Ethnicity(models.TextChoices):
+    WBRI = "WBRI", "White British"
+    WIRI = "WIRI", "White Irish"
+    WIRT = "WIRT", "Traveller of Irish heritage"
+    WROM = "WROM", "Gypsy or Roma"
+    WOTH = "WOTH", "Any other White background"
+    MWBC = "MWBC", "White and Black Caribbean"
+    MWBA = "MWBA", "White and Black African"
+    MWAS = "MWAS", "White and Asian"
+    MOTH = "MOTH", "Any other mixed background"
+    AIND = "AIND", "Indian"
+    APKN = "APKN", "Pakistani"
+    ABAN = "ABAN", "Bangladeshi"
+    AOTH = "AOTH", "Any other Asian background"
+    BCRB = "BCRB", "Black Caribbean"
+    BAFR = "BAFR", "Black African"
+    BOTH = "BOTH", "Any other Black background"
+    CHNE = "CHNE", "Chinese"
+    OOTH = "OOTH", "Any other ethnic group"
+    REFU = "REFU", "Refused"
+    NOBT = "NOBT", "Information not yet obtained"
+
+
+class UpnUnknown(models.TextChoices):
+    UN1 = "UN1", "UN1: not of school age, no UPN yet"
+    UN2 = "UN2", "UN2: never attended a maintained school in England"
+    UN3 = "UN3", "UN3: educated outside England"
+    UN4 = "UN4", "UN4: newly looked after, UPN not yet known"
+    UN5 = "UN5", "UN5: sources disagree"
+
+
+class LegalStatus(models.TextChoices):
+    C1 = "C1", "C1: interim care order (s38)"
+    C2 = "C2", "C2: full care order (s31)"
+    D1 = "D1", "D1: freeing order granted"
+    E1 = "E1", "E1: placement order granted"
+    V2 = "V2", "V2: single period of accommodation under section 20"
+    V3 = "V3", "V3: short-term breaks, individual episodes"
+    V4 = "V4", "V4: short-term breaks, agreement"
+    L1 = "L1", "L1: police protection"
+    L2 = "L2", "L2: emergency protection order"
+    L3 = "L3", "L3: child assessment order"
+    J1 = "J1", "J1: remanded to local authority accommodation"
+    J2 = "J2", "J2: placed under PACE 1984"
+    J3 = "J3", "J3: youth rehabilitation order with residence requirement"
+
+
+class DateOfBirthSource(models.TextChoices):
+    CLAIMED = "claimed", "Claimed by the child"
+    HOME_OFFICE = "home_office", "Home Office record"
+    ASSESSED = "assessed", "Age assessment"
+    DOCUMENT = "document", "Identity document"

@@ -1,0 +1,156 @@
+"""The child's record: identity as the child gives it, dates of birth by source, legal status and
+periods looked after. Every change goes through `children.services`, which audits it."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from harbour.core.models import Record
+
+from .codes import DateOfBirthSource, Ethnicity, LegalStatus, Sex, UpnUnknown
+
+
+class UnscopedChildQuery(Exception):
+    """Raised when code asks for children without saying whose view it is."""
+
+
+class ScopeRequiredManager(models.Manager["Child"]):
+    def get_queryset(self) -> models.QuerySet[Child]:
+        raise UnscopedChildQuery(
+            "Children are read through harbour.accounts.access (children_visible_to, access_child); "
+            "services that must see every child use Child.unscoped deliberately."
+        )
+
+
+class Child(Record):
+    # `unscoped` comes first so Django's own machinery (forms, deletion) works; `objects`
+    # fails closed so that a forgotten scope is an error, not a leak.
+    unscoped = models.Manager()
+    objects = ScopeRequiredManager()
+
+    given_names = models.CharField(max_length=200, blank=True)
+    family_name = models.CharField(max_length=200, blank=True)
+    preferred_name = models.CharField(max_length=200, blank=True)
+    names_in_original_script = models.CharField(max_length=300, blank=True)
+    # The date of birth in use and where it comes from; every date recorded is in DateOfBirthRecord.
+    date_of_birth = models.DateField(null=True, blank=True, db_index=True)
+    date_of_birth_source = models.CharField(max_length=20, choices=DateOfBirthSource.choices, blank=True)
+    sex = models.CharField(max_length=1, choices=Sex.choices, default=Sex.UNKNOWN)
+    ethnicity = models.CharField(max_length=4, choices=Ethnicity.choices, default=Ethnicity.NOBT)
+    nationality = models.CharField(max_length=100, blank=True)
+    first_language = models.CharField(max_length=100, blank=True)
+    other_languages = models.CharField(max_length=300, blank=True)
+    interpreter_needed = models.BooleanField(null=True)
+    religion = models.CharField(max_length=100, blank=True)
+    upn = models.CharField("unique pupil number", max_length=13, blank=True)
+    upn_unknown_reason = models.CharField(max_length=3, choices=UpnUnknown.choices, blank=True)
+    home_office_reference = models.CharField(max_length=40, blank=True, db_index=True)
+    port_reference = models.CharField(max_length=40, blank=True, db_index=True)
+    is_uasc = models.BooleanField("unaccompanied asylum-seeking child", default=False)
+    date_of_death = models.DateField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name_plural = "children"
+        ordering = ["family_name", "given_names"]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(part for part in (self.given_names, self.family_name) if part) or "Name not known"
+
+    @property
+    def known_as(self) -> str:
+        return self.preferred_name or self.full_name
+
+
+class ChildName(models.Model):
+    """Every name the child is known by, with a folded key so any spelling finds them."""
+
+    class Kind(models.TextChoices):
+        GIVEN = "given", "Given names"
+        FAMILY = "family", "Family name"
+        PREFERRED = "preferred", "Preferred name"
+        ORIGINAL_SCRIPT = "original_script", "Name in original script"
+        ALIAS = "alias", "Alias"
+        SPELLING = "spelling", "Other spelling"
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="names")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    name = models.CharField(max_length=300)
+    search_key = models.CharField(max_length=300, db_index=True)
+    sound_key = models.CharField(max_length=300, db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["child", "kind"])]
+
+
+class DateOfBirthRecord(models.Model):
+    """One date of birth from one source. Never changed or deleted: a new one is added instead."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="dates_of_birth")
+    date_of_birth = models.DateField()
+    source = models.CharField(max_length=20, choices=DateOfBirthSource.choices)
+    note = models.CharField(max_length=500, blank=True)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    in_use_from = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-recorded_at"]
+
+
+class LegalStatusPeriod(models.Model):
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="legal_statuses")
+    legal_status = models.CharField(max_length=2, choices=LegalStatus.choices)
+    start = models.DateField()
+    end = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__isnull=True) | models.Q(end__gte=models.F("start")),
+                name="legal_status_ends_after_start",
+            )
+        ]
+
+
+class PeriodLookedAfter(models.Model):
+    """A period of care: from becoming looked after to ceasing to be (SSDA903 episodes derive from it)."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="periods_looked_after")
+    start = models.DateField()
+    end = models.DateField(null=True, blank=True)
+    reason_ceased = models.CharField(max_length=3, blank=True)
+
+    class Meta:
+        ordering = ["-start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__isnull=True) | models.Q(end__gte=models.F("start")),
+                name="period_looked_after_ends_after_start",
+            )
+        ]
+
+
+class ChronologyEntry(models.Model):
+    """Something that happened to the child that no other record holds: a note, a significant event."""
+
+    class Kind(models.TextChoices):
+        NOTE = "note", "Case note"
+        SIGNIFICANT_EVENT = "significant_event", "Significant event"
+        CONTACT = "contact", "Contact"
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="chronology")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    occurred_at = models.DateTimeField()
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-occurred_at"]

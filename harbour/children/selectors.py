@@ -1,0 +1,265 @@
+"""Reads of the child's record. Each takes the queryset the access module allows, and each keeps a
+fixed number of queries whatever the caseload: one per kind of record, never one per child."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from harbour.domain.deadlines import CaseTimeline, Deadline, PlacementSpell, compute_deadlines
+from harbour.domain.names import search_key, sound_key
+from harbour.domain.types import Period
+from harbour.leaving_care.models import NeedsAssessment
+from harbour.placements.models import Placement
+from harbour.reviews.models import CarePlan, HealthAssessment, PersonalEducationPlan, Review, Visit
+
+from .models import (
+    Child,
+    ChildName,
+    ChronologyEntry,
+    DateOfBirthRecord,
+    LegalStatusPeriod,
+    PeriodLookedAfter,
+)
+
+SEARCH_LIMIT = 50
+_DATE_PATTERNS = ("%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d", "%d %B %Y", "%d %b %Y", "%d.%m.%Y")
+
+
+def parse_search_date(text: str) -> dt.date | None:
+    cleaned = re.sub(r"\s+", " ", text.strip())
+    for pattern in _DATE_PATTERNS:
+        try:
+            return dt.datetime.strptime(cleaned, pattern).date()  # noqa: DTZ007 - a calendar date, no time
+        except ValueError:
+            continue
+    return None
+
+
+def search_children(*, visible: QuerySet[Child], query: str) -> list[Child]:
+    """Children matching a name (any recorded spelling or a transliteration), a reference or a date
+    of birth. Exact and prefix matches on a recorded name come before sound-alike matches."""
+    query = query.strip()[:200]
+    if not query:
+        return []
+    day = parse_search_date(query)
+    if day:
+        return list(visible.filter(Q(date_of_birth=day) | Q(dates_of_birth__date_of_birth=day)).distinct()[:SEARCH_LIMIT])
+    reference = query.upper().replace(" ", "")
+    by_reference = Q(home_office_reference__iexact=query) | Q(port_reference__iexact=query) | Q(upn__iexact=reference)
+    key = search_key(query)
+    words = key.split()
+    name_q = Q()
+    for word in words:
+        name_q &= Q(names__search_key__contains=word)
+    sounds = sound_key(query).split()
+    sound_ids = ChildName.objects.none()
+    if sounds:
+        sound_q = Q()
+        for sound in sounds:
+            sound_q |= Q(sound_key=sound) | Q(sound_key__startswith=sound + " ") | Q(sound_key__endswith=" " + sound)
+        sound_ids = ChildName.objects.filter(sound_q).values("child_id")
+    by_name = list(visible.filter(name_q | by_reference).distinct()[:SEARCH_LIMIT])
+    seen = {c.pk for c in by_name}
+    sounding = [c for c in visible.filter(id__in=sound_ids)[:SEARCH_LIMIT] if c.pk not in seen]
+    return (by_name + sounding)[:SEARCH_LIMIT]
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    kind: str
+    title: str
+    at: dt.date | dt.datetime
+    byline: str
+    description: str = ""
+
+    @property
+    def sort_key(self) -> dt.datetime:
+        if isinstance(self.at, dt.datetime):
+            return self.at.replace(tzinfo=None)
+        return dt.datetime.combine(self.at, dt.time.max)
+
+
+TIMELINE_KINDS = {
+    "identity": "Identity and age",
+    "legal": "Legal status and care",
+    "placement": "Placements",
+    "review": "Reviews",
+    "visit": "Visits",
+    "health": "Health",
+    "education": "Education",
+    "leaving_care": "Leaving care",
+    "note": "Notes and events",
+}
+
+
+def _identity_items(child: Child) -> list[TimelineItem]:
+    return [
+        TimelineItem(
+            "identity", f"Date of birth recorded: {dob.date_of_birth.day} {dob.date_of_birth:%B %Y}",
+            dob.recorded_at, dob.recorded_by.display_name,
+            f"Source: {dob.get_source_display()}." + (" Now the date in use." if dob.in_use_from else "")
+            + (f" {dob.note}" if dob.note else ""),
+        )
+        for dob in DateOfBirthRecord.objects.filter(child=child).select_related("recorded_by")
+    ]
+
+
+def _legal_items(child: Child) -> list[TimelineItem]:
+    items = []
+    for period in PeriodLookedAfter.objects.filter(child=child):
+        items.append(TimelineItem("legal", "Became looked after", period.start, "Harbour"))
+        if period.end:
+            items.append(TimelineItem("legal", "Stopped being looked after", period.end, "Harbour"))
+    for status in LegalStatusPeriod.objects.filter(child=child):
+        items.append(TimelineItem("legal", f"Legal status {status.get_legal_status_display()}", status.start, "Harbour"))
+    return items
+
+
+def _placement_items(child: Child) -> list[TimelineItem]:
+    items = []
+    for placement in Placement.objects.filter(child=child):
+        items.append(TimelineItem(
+            "placement", f"Placed with {placement.carer_or_provider}", placement.start, "Harbour",
+            placement.get_placement_type_display() + (" (long-term)" if placement.long_term else ""),
+        ))
+        if placement.end:
+            items.append(TimelineItem("placement", f"Placement with {placement.carer_or_provider} ended", placement.end, "Harbour"))
+    return items
+
+
+def _review_items(child: Child) -> list[TimelineItem]:
+    items = [
+        TimelineItem("review", "Looked-after review held", review.held_on,
+                     review.chair.display_name if review.chair else "Harbour",
+                     review.get_participation_display() if review.participation else "")
+        for review in Review.objects.filter(child=child).select_related("chair")
+    ]
+    items += [TimelineItem("review", "Care plan agreed", plan.agreed_on, "Harbour") for plan in CarePlan.objects.filter(child=child)]
+    return items
+
+
+def _visit_items(child: Child) -> list[TimelineItem]:
+    return [
+        TimelineItem("visit", "Statutory visit", visit.visited_on, visit.visitor.display_name if visit.visitor else "Harbour",
+                     "Seen alone." if visit.seen_alone else "")
+        for visit in Visit.objects.filter(child=child).select_related("visitor")
+    ]
+
+
+def _health_items(child: Child) -> list[TimelineItem]:
+    return [TimelineItem("health", "Health assessment", a.assessed_on, "Harbour") for a in HealthAssessment.objects.filter(child=child)]
+
+
+def _education_items(child: Child) -> list[TimelineItem]:
+    return [TimelineItem("education", "Personal education plan reviewed", p.reviewed_on, "Harbour")
+            for p in PersonalEducationPlan.objects.filter(child=child)]
+
+
+def _leaving_care_items(child: Child) -> list[TimelineItem]:
+    return [TimelineItem("leaving_care", "Leaving-care needs assessment completed", n.completed_on, "Harbour")
+            for n in NeedsAssessment.objects.filter(child=child)]
+
+
+def _note_items(child: Child) -> list[TimelineItem]:
+    return [TimelineItem("note", e.title, e.occurred_at, e.recorded_by.display_name, e.description)
+            for e in ChronologyEntry.objects.filter(child=child).select_related("recorded_by")]
+
+
+_TIMELINE_SOURCES = {
+    "identity": _identity_items,
+    "legal": _legal_items,
+    "placement": _placement_items,
+    "review": _review_items,
+    "visit": _visit_items,
+    "health": _health_items,
+    "education": _education_items,
+    "leaving_care": _leaving_care_items,
+    "note": _note_items,
+}
+
+
+def child_timeline(*, child: Child, kinds: Iterable[str] | None = None) -> list[TimelineItem]:
+    """One timeline of everything recorded about the child, newest first (MoJ timeline pattern).
+    One query per kind of record, whatever the length of the child's history."""
+    wanted = set(kinds or TIMELINE_KINDS)
+    items = [item for kind, source in _TIMELINE_SOURCES.items() if kind in wanted for item in source(child)]
+    items.sort(key=lambda item: item.sort_key, reverse=True)
+    return items
+
+
+def case_timelines(child_ids: Any, dates_of_birth: dict[uuid.UUID, dt.date | None]) -> dict[uuid.UUID, CaseTimeline]:
+    """The domain's view of each child's history, built with one query per kind of record."""
+    ids = child_ids
+    collected: dict[str, dict[uuid.UUID, list[object]]] = defaultdict(lambda: defaultdict(list))
+    for period in PeriodLookedAfter.objects.filter(child_id__in=ids).only("child_id", "start", "end"):
+        collected["periods"][period.child_id].append(Period(period.start, period.end))
+    for placement in Placement.objects.filter(child_id__in=ids).only("child_id", "start", "end", "long_term"):
+        collected["placements"][placement.child_id].append(PlacementSpell(placement.start, placement.end, placement.long_term))
+    simple = {
+        "reviews": (Review, "held_on"),
+        "visits": (Visit, "visited_on"),
+        "health": (HealthAssessment, "assessed_on"),
+        "peps": (PersonalEducationPlan, "reviewed_on"),
+        "care_plans": (CarePlan, "agreed_on"),
+        "needs": (NeedsAssessment, "completed_on"),
+    }
+    for key, (model, field) in simple.items():
+        for child_id, day in model.objects.filter(child_id__in=ids).values_list("child_id", field):
+            collected[key][child_id].append(day)
+    timelines = {}
+    for child_id, date_of_birth in dates_of_birth.items():
+        def dates(key: str, cid: uuid.UUID = child_id) -> tuple:
+            return tuple(sorted(collected[key].get(cid, [])))  # type: ignore[type-var]
+        timelines[child_id] = CaseTimeline(
+            date_of_birth=date_of_birth,
+            nts_referrals=(),
+            arrivals=(),
+            periods_looked_after=tuple(sorted(collected["periods"].get(child_id, []), key=lambda p: p.start)),  # type: ignore[attr-defined]
+            placements=tuple(sorted(collected["placements"].get(child_id, []), key=lambda p: p.start)),  # type: ignore[attr-defined]
+            care_plans=dates("care_plans"),
+            reviews=dates("reviews"),
+            visits=dates("visits"),
+            health_assessments=dates("health"),
+            peps=dates("peps"),
+            needs_assessments=dates("needs"),
+        )
+    return timelines
+
+
+def child_deadlines(*, child: Child, today: dt.date, calendar: object, nts_working_days: int) -> list[Deadline]:
+    timeline = case_timelines([child.pk], {child.pk: child.date_of_birth})[child.pk]
+    return compute_deadlines(timeline, today=today, calendar=calendar, nts_working_days=nts_working_days)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class ChildDeadline:
+    child: Child
+    deadline: Deadline
+
+
+def deadlines_for_children(
+    *, visible: QuerySet[Child], today: dt.date, calendar: object, nts_working_days: int, horizon_days: int = 28,
+) -> tuple[list[ChildDeadline], list[ChildDeadline]]:
+    """(overdue, due soon) for every child in view: what to do next, soonest first."""
+    children = {c.pk: c for c in visible.only("id", "given_names", "family_name", "preferred_name", "date_of_birth")}
+    timelines = case_timelines(visible.values("id"), {pk: c.date_of_birth for pk, c in children.items()})
+    overdue: list[ChildDeadline] = []
+    due_soon: list[ChildDeadline] = []
+    horizon = today + dt.timedelta(days=horizon_days)
+    for pk, timeline in timelines.items():
+        for deadline in compute_deadlines(timeline, today=today, calendar=calendar, nts_working_days=nts_working_days):  # type: ignore[arg-type]
+            if deadline.status == "overdue" and deadline.met_on is None:
+                overdue.append(ChildDeadline(children[pk], deadline))
+            elif deadline.status == "due" and deadline.due <= horizon:
+                due_soon.append(ChildDeadline(children[pk], deadline))
+    overdue.sort(key=lambda d: d.deadline.due)
+    due_soon.sort(key=lambda d: d.deadline.due)
+    return overdue, due_soon

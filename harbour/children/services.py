@@ -1,0 +1,256 @@
+"""Writes to the child's record. Keyword-only, typed, in one transaction with their audit rows.
+
+Each raises django.core.exceptions.ValidationError keyed by field name, in GOV.UK wording, so
+that a page, the API and the command line can each say which field is wrong and how to fix it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from harbour.accounts.models import Allocation, User
+from harbour.audit.models import AuditEvent
+from harbour.audit.services import record_change, snapshot
+from harbour.domain.names import NameError_, clean_name, search_key, sound_key
+
+from .models import (
+    Child,
+    ChildName,
+    ChronologyEntry,
+    DateOfBirthRecord,
+    LegalStatusPeriod,
+    PeriodLookedAfter,
+)
+
+IDENTITY_FIELDS = (
+    "given_names", "family_name", "preferred_name", "names_in_original_script", "sex", "ethnicity",
+    "nationality", "first_language", "other_languages", "interpreter_needed", "religion", "upn",
+    "upn_unknown_reason", "home_office_reference", "port_reference", "is_uasc",
+)
+NAME_FIELDS = {
+    "given_names": ChildName.Kind.GIVEN,
+    "family_name": ChildName.Kind.FAMILY,
+    "preferred_name": ChildName.Kind.PREFERRED,
+    "names_in_original_script": ChildName.Kind.ORIGINAL_SCRIPT,
+}
+OLDEST_AGE_IN_CARE_SERVICES = 25
+
+
+class EditConflict(ValidationError):
+    """Someone else saved the record after this user opened it."""
+
+
+def _clean_names(values: dict[str, Any]) -> dict[str, Any]:
+    errors: dict[str, str] = {}
+    for field in NAME_FIELDS:
+        if field in values and values[field]:
+            try:
+                values[field] = clean_name(str(values[field]))
+            except NameError_ as exc:
+                errors[field] = str(exc)
+    if errors:
+        raise ValidationError(errors)
+    if "given_names" in values or "family_name" in values:
+        if not (values.get("given_names") or values.get("family_name")):
+            raise ValidationError({"given_names": "Enter the child's name, or a name they are known by"})
+    return values
+
+
+def _validate_date_of_birth(date_of_birth: dt.date, today: dt.date, field: str = "date_of_birth") -> None:
+    if date_of_birth > today:
+        raise ValidationError({field: "Date of birth must be today or in the past"})
+    if (today.year - date_of_birth.year) > OLDEST_AGE_IN_CARE_SERVICES + 1:
+        raise ValidationError(
+            {field: f"Date of birth must make the child {OLDEST_AGE_IN_CARE_SERVICES} or younger"}
+        )
+
+
+def _sync_names(child: Child) -> None:
+    ChildName.objects.filter(child=child, kind__in=list(NAME_FIELDS.values())).delete()
+    ChildName.objects.bulk_create(
+        ChildName(child=child, kind=kind, name=value, search_key=search_key(value), sound_key=sound_key(value))
+        for field, kind in NAME_FIELDS.items()
+        if (value := getattr(child, field))
+    )
+
+
+def _audit(actor: User, action: str, instance: Any, child_id: uuid.UUID, before: dict[str, Any] | None,
+           request_id: str, via: str) -> None:
+    record_change(actor=actor, action=action, instance=instance, child_id=child_id, before=before,
+                  request_id=request_id, via=via)
+
+
+@transaction.atomic
+def child_create(
+    *,
+    actor: User,
+    identity: dict[str, Any],
+    date_of_birth: dt.date | None,
+    date_of_birth_source: str,
+    social_worker: User,
+    today: dt.date,
+    request_id: str = "",
+    via: str = "web",
+) -> Child:
+    values = _clean_names({k: v for k, v in identity.items() if k in IDENTITY_FIELDS})
+    if date_of_birth is not None:
+        _validate_date_of_birth(date_of_birth, today)
+    child = Child.unscoped.create(**values)
+    _audit(actor, AuditEvent.Action.CREATE, child, child.pk, None, request_id, via)
+    _sync_names(child)
+    if date_of_birth is not None:
+        date_of_birth_record(
+            actor=actor, child=child, date_of_birth=date_of_birth, source=date_of_birth_source,
+            use_it=True, note="Recorded when the child's record was opened", today=today,
+            request_id=request_id, via=via,
+        )
+    allocation = Allocation.objects.create(
+        child=child, worker=social_worker, kind=Allocation.Kind.SOCIAL_WORKER, start=today
+    )
+    _audit(actor, AuditEvent.Action.CREATE, allocation, child.pk, None, request_id, via)
+    return child
+
+
+@transaction.atomic
+def child_update_identity(
+    *, actor: User, child: Child, changes: dict[str, Any], version: int, request_id: str = "", via: str = "web"
+) -> Child:
+    """Change identity details. `version` is what the user loaded; a newer save wins nothing silently."""
+    locked = Child.unscoped.select_for_update().get(pk=child.pk)
+    if locked.version != version:
+        raise EditConflict(
+            {"__all__": "Someone else changed this record while you were editing it. "
+                        "Check their changes below, then make yours again."}
+        )
+    values = _clean_names({k: v for k, v in changes.items() if k in IDENTITY_FIELDS})
+    before = snapshot(locked)
+    for key, value in values.items():
+        setattr(locked, key, value)
+    locked.version += 1
+    locked.save()
+    _audit(actor, AuditEvent.Action.UPDATE, locked, locked.pk, before, request_id, via)
+    _sync_names(locked)
+    return locked
+
+
+@transaction.atomic
+def child_add_name(
+    *, actor: User, child: Child, name: str, kind: str, request_id: str = "", via: str = "web"
+) -> ChildName:
+    if kind not in {ChildName.Kind.ALIAS, ChildName.Kind.SPELLING, ChildName.Kind.ORIGINAL_SCRIPT}:
+        raise ValidationError({"kind": "Select whether this is an alias or another spelling"})
+    try:
+        cleaned = clean_name(name)
+    except NameError_ as exc:
+        raise ValidationError({"name": str(exc)}) from exc
+    if not cleaned:
+        raise ValidationError({"name": "Enter the name"})
+    record = ChildName.objects.create(
+        child=child, kind=kind, name=cleaned, search_key=search_key(cleaned), sound_key=sound_key(cleaned)
+    )
+    _audit(actor, AuditEvent.Action.CREATE, record, child.pk, None, request_id, via)
+    return record
+
+
+@transaction.atomic
+def date_of_birth_record(
+    *,
+    actor: User,
+    child: Child,
+    date_of_birth: dt.date,
+    source: str,
+    use_it: bool,
+    note: str = "",
+    today: dt.date,
+    request_id: str = "",
+    via: str = "web",
+) -> DateOfBirthRecord:
+    """Add a date of birth from a source. Earlier ones stay; `use_it` makes it the one in use."""
+    _validate_date_of_birth(date_of_birth, today)
+    record = DateOfBirthRecord.objects.create(
+        child=child, date_of_birth=date_of_birth, source=source, note=note, recorded_by=actor,
+        in_use_from=timezone.now() if use_it else None,
+    )
+    _audit(actor, AuditEvent.Action.CREATE, record, child.pk, None, request_id, via)
+    if use_it:
+        locked = Child.unscoped.select_for_update().get(pk=child.pk)
+        before = snapshot(locked)
+        locked.date_of_birth = date_of_birth
+        locked.date_of_birth_source = source
+        locked.version += 1
+        locked.save(update_fields=["date_of_birth", "date_of_birth_source", "version", "updated_at"])
+        _audit(actor, AuditEvent.Action.UPDATE, locked, locked.pk, before, request_id, via)
+        child.date_of_birth, child.date_of_birth_source, child.version = date_of_birth, source, locked.version
+    return record
+
+
+def _long(day: dt.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def _overlaps(start: dt.date, end: dt.date | None, other_start: dt.date, other_end: dt.date | None) -> bool:
+    return (other_end is None or start <= other_end) and (end is None or other_start <= end)
+
+
+def _check_period(start: dt.date, end: dt.date | None, today: dt.date, child: Child) -> None:
+    if start > today:
+        raise ValidationError({"start": "Start date must be today or in the past"})
+    if end is not None and end < start:
+        raise ValidationError({"end": "End date must be the same as or after the start date"})
+    if end is not None and end > today:
+        raise ValidationError({"end": "End date must be today or in the past"})
+    if child.date_of_birth and start < child.date_of_birth:
+        raise ValidationError({"start": "Start date must be on or after the child's date of birth"})
+
+
+@transaction.atomic
+def legal_status_add(
+    *, actor: User, child: Child, legal_status: str, start: dt.date, end: dt.date | None, today: dt.date,
+    request_id: str = "", via: str = "web",
+) -> LegalStatusPeriod:
+    _check_period(start, end, today, child)
+    for other in LegalStatusPeriod.objects.select_for_update().filter(child=child):
+        if _overlaps(start, end, other.start, other.end):
+            raise ValidationError(
+                {"start": f"Legal status must not overlap the {other.legal_status} period that starts on "
+                          f"{_long(other.start)}. End that period first, or change these dates"}
+            )
+    period = LegalStatusPeriod.objects.create(child=child, legal_status=legal_status, start=start, end=end)
+    _audit(actor, AuditEvent.Action.CREATE, period, child.pk, None, request_id, via)
+    return period
+
+
+@transaction.atomic
+def period_looked_after_add(
+    *, actor: User, child: Child, start: dt.date, end: dt.date | None, today: dt.date,
+    reason_ceased: str = "", request_id: str = "", via: str = "web",
+) -> PeriodLookedAfter:
+    _check_period(start, end, today, child)
+    for other in PeriodLookedAfter.objects.select_for_update().filter(child=child):
+        if _overlaps(start, end, other.start, other.end):
+            raise ValidationError(
+                {"start": f"Period of care must not overlap the one that starts on {_long(other.start)}"}
+            )
+    period = PeriodLookedAfter.objects.create(child=child, start=start, end=end, reason_ceased=reason_ceased)
+    _audit(actor, AuditEvent.Action.CREATE, period, child.pk, None, request_id, via)
+    return period
+
+
+@transaction.atomic
+def chronology_add(
+    *, actor: User, child: Child, kind: str, occurred_at: dt.datetime, title: str, description: str = "",
+    request_id: str = "", via: str = "web",
+) -> ChronologyEntry:
+    if occurred_at > timezone.now():
+        raise ValidationError({"occurred_at": "Date must be today or in the past"})
+    entry = ChronologyEntry.objects.create(
+        child=child, kind=kind, occurred_at=occurred_at, title=title, description=description, recorded_by=actor
+    )
+    _audit(actor, AuditEvent.Action.CREATE, entry, child.pk, None, request_id, via)
+    return entry

@@ -1,0 +1,16 @@
+"""The council's working-day calendar, made once per process and handed to the domain rules."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from harbour.domain.calendar import WorkingDayCalendar
+
+FIRST_YEAR = 2000
+LAST_YEAR = 2100
+
+
+@lru_cache(maxsize=1)
+def council_calendar() -> WorkingDayCalendar:
+    """English bank holidays (the holidays package, England subdivision) for every year we compute."""
+    return WorkingDayCalendar.england(range(FIRST_YEAR, LAST_YEAR + 1))

@@ -1,0 +1,116 @@
+"""The Jinja2 environment for every page: GOV.UK macros, URL and static helpers, GOV.UK dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import timezone
+from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader
+
+
+def url(name: str, *args: Any, **kwargs: Any) -> str:
+    return reverse(name, args=args or None, kwargs=kwargs or None)
+
+
+def long_date(value: dt.date | dt.datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+    return f"{value.day} {value:%B %Y}"
+
+
+def long_date_with_day(value: dt.date | None) -> str:
+    return f"{value:%A} {long_date(value)}" if value else ""
+
+
+def short_date(value: dt.date | dt.datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+    return f"{value.day} {value:%b %Y}"
+
+
+def time_of_day(value: dt.datetime) -> str:
+    value = timezone.localtime(value) if timezone.is_aware(value) else value
+    hour = value.hour % 12 or 12
+    suffix = "am" if value.hour < 12 else "pm"
+    if value.hour == 12 and value.minute == 0:
+        return "midday"
+    return f"{hour}:{value.minute:02d}{suffix}"
+
+
+def date_time(value: dt.datetime | None) -> str:
+    if value is None:
+        return ""
+    return f"{long_date(value)} at {time_of_day(value)}"
+
+
+DUTY_LABELS = {
+    "nts_transfer": "NTS transfer",
+    "care_plan": "Care plan",
+    "first_review": "First review",
+    "second_review": "Second review",
+    "review": "Review",
+    "visit": "Statutory visit",
+    "health_assessment": "Health assessment",
+    "pep": "Personal education plan",
+    "needs_assessment": "Leaving-care needs assessment",
+}
+
+
+def duty_label(duty: str) -> str:
+    return DUTY_LABELS.get(str(duty), str(duty).replace("_", " ").capitalize())
+
+
+def days_left(due: dt.date, today: dt.date) -> str:
+    from harbour.core.calendar import council_calendar
+    from harbour.domain.formatting import working_days_left_phrase
+
+    return working_days_left_phrase(due, today, council_calendar())
+
+
+def age_on(date_of_birth: dt.date | None, on: dt.date) -> str:
+    from harbour.domain.ages import age_on as domain_age_on
+
+    return str(domain_age_on(date_of_birth, on)) if date_of_birth else "Not known"
+
+
+def timeline_items(items: Any) -> list[dict[str, Any]]:
+    """Timeline entries in the shape the MoJ timeline macro takes."""
+    return [
+        {"title": i.title, "byline": i.byline, "datetime": i.at, "description": i.description}
+        for i in items
+    ]
+
+
+def environment(**options: Any) -> Environment:
+    loader = options.pop("loader")
+    options["loader"] = ChoiceLoader(
+        [loader, PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")})]
+    )
+    options.setdefault("autoescape", True)
+    options["extensions"] = [*options.get("extensions", []), "jinja2.ext.do"]
+    env = Environment(**options)  # noqa: S701 - autoescape is set above
+    env.globals.update(
+        url=url,
+        static=static,
+        service_name="Harbour",
+        council_name=settings.HARBOUR_COUNCIL_NAME,
+        demo_mode=settings.HARBOUR_DEMO,
+        session_timeout_seconds=settings.HARBOUR_SESSION_IDLE_SECONDS,
+        days_left=days_left,
+        local_today=timezone.localdate,
+        timeline_items=timeline_items,
+        age_on=age_on,
+    )
+    env.filters.update(
+        long_date=long_date, long_date_with_day=long_date_with_day, short_date=short_date,
+        date_time=date_time, time_of_day=time_of_day, duty_label=duty_label,
+    )
+    return env
