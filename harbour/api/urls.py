@@ -7,7 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import Body, NinjaAPI, Query, Schema
+from ninja import Body, NinjaAPI, Query, Schema, Status
 
 from harbour.accounts import access
 from harbour.accounts.models import Role, User
@@ -84,12 +84,12 @@ def get_child(request: HttpRequest, child_id: str) -> Any:
 def create_child(request: HttpRequest, payload: ChildIn) -> Any:
     actor: User = request.auth
     if not access.may_create_child(actor):
-        return 403, {"detail": [{"loc": [], "msg": "You cannot open a child's record"}]}
+        return Status(403, {"detail": [{"loc": [], "msg": "You cannot open a child's record"}]})
     if payload.ethnicity not in Ethnicity.values:
-        return 422, {"detail": [{"loc": ["body", "ethnicity"], "msg": "Ethnicity must be an SSDA903 code, like WBRI or BAFR"}]}
+        return Status(422, {"detail": [{"loc": ["body", "ethnicity"], "msg": "Ethnicity must be an SSDA903 code, like WBRI or BAFR"}]})
     worker = User.objects.filter(pk=payload.social_worker_id, role=Role.SOCIAL_WORKER, is_active=True).first()
     if worker is None:
-        return 422, {"detail": [{"loc": ["body", "social_worker_id"], "msg": "Select a social worker who is on the system"}]}
+        return Status(422, {"detail": [{"loc": ["body", "social_worker_id"], "msg": "Select a social worker who is on the system"}]})
     identity = payload.model_dump(exclude={"date_of_birth", "date_of_birth_source", "social_worker_id"})
     try:
         child = services.child_create(
@@ -98,15 +98,15 @@ def create_child(request: HttpRequest, payload: ChildIn) -> Any:
             today=timezone.localdate(), request_id=getattr(request, "request_id", ""), via="api",
         )
     except ValidationError as error:
-        return 422, _errors(error)
-    return 201, ChildOut.model_validate(_child_out(child))
+        return Status(422, _errors(error))
+    return Status(201, ChildOut.model_validate(_child_out(child)))
 
 
 @api.get("/children/{child_id}/deadlines", response={200: DeadlinesOut, 404: ErrorOut}, summary="A child's statutory deadlines")
 def child_deadlines(request: HttpRequest, child_id: str) -> Any:
     child = access.access_child(request.auth, child_id, route="api:child_deadlines", request_id=getattr(request, "request_id", ""))
     if access.is_partner(request.auth):
-        return 404, {"detail": [{"loc": [], "msg": "Not found"}]}
+        return Status(404, {"detail": [{"loc": [], "msg": "Not found"}]})
     deadlines = selectors.child_deadlines(child=child, today=timezone.localdate(), calendar=council_calendar(),
                                           nts_working_days=CouncilSettings.current().nts_transfer_working_days)
     return deadlines_as_json(deadlines)
@@ -116,7 +116,7 @@ def child_deadlines(request: HttpRequest, child_id: str) -> Any:
 def child_timeline(request: HttpRequest, child_id: str, kind: str = "") -> Any:
     child = access.access_child(request.auth, child_id, route="api:child_timeline", request_id=getattr(request, "request_id", ""))
     if access.is_partner(request.auth):
-        return 404, {"detail": [{"loc": [], "msg": "Not found"}]}
+        return Status(404, {"detail": [{"loc": [], "msg": "Not found"}]})
     kinds = [k for k in kind.split(",") if k in selectors.TIMELINE_KINDS] or None
     return [{"kind": i.kind, "title": i.title, "at": i.at.isoformat(), "byline": i.byline, "description": i.description}
             for i in selectors.child_timeline(child=child, kinds=kinds)]
@@ -128,7 +128,7 @@ def calculate_deadlines(request: HttpRequest, payload: dict[str, Any] = Body(...
     try:
         today, timeline = parse_case_timeline(payload)
     except TimelineInputError as error:
-        return 422, {"detail": [{"loc": ["body", *getattr(error, "location", [])], "msg": str(error)}]}
+        return Status(422, {"detail": [{"loc": ["body", *getattr(error, "location", [])], "msg": str(error)}]})
     deadlines = compute_deadlines(timeline, today=today, calendar=council_calendar(),
                                   nts_working_days=CouncilSettings.current().nts_transfer_working_days)
     return deadlines_as_json(deadlines)

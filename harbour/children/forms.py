@@ -11,7 +11,7 @@ from harbour.accounts.models import Role, User
 from harbour.core.forms import GovukDateField, GovukForm
 
 from .codes import DateOfBirthSource, Ethnicity, LegalStatus, Sex, UpnUnknown
-from .models import ChildName
+from .models import ChildName, ChronologyEntry
 
 YES_NO_UNKNOWN = [("yes", "Yes"), ("no", "No"), ("unknown", "Not known")]
 
@@ -148,3 +148,15 @@ class LegalStatusForm(PeriodForm):
         error_messages={"required": "Select the legal status"},
     )
     field_order = ["legal_status", "start", "end"]
+
+
+class ChronologyEntryForm(GovukForm):
+    kind = forms.ChoiceField(
+        label="What kind of entry is this?", choices=ChronologyEntry.Kind.choices, widget=forms.RadioSelect,
+        error_messages={"required": "Select what kind of entry this is"},
+    )
+    occurred_on = GovukDateField(label="When did it happen?", past_or_today=True, help_text="For example, 14 11 2026")
+    title = forms.CharField(label="Summary", max_length=200, help_text="One line, for example: Met his solicitor about the asylum interview",
+                            error_messages={"required": "Enter a summary"})
+    description = forms.CharField(label="Details (optional)", required=False, widget=forms.Textarea(attrs={"rows": 5}),
+                                  help_text="Write it for the child, who may read their record one day")

@@ -14,5 +14,6 @@ urlpatterns = [
     path("<str:child_id>/legal/", views.child_legal, name="legal"),
     path("<str:child_id>/legal-status/new/", views.add_legal_status, name="add_legal_status"),
     path("<str:child_id>/periods-looked-after/new/", views.add_period, name="add_period"),
+    path("<str:child_id>/timeline/new/", views.add_chronology_entry, name="add_chronology_entry"),
     path("<str:child_id>/access-log/", views.access_log, name="access_log"),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -22,6 +23,7 @@ from . import selectors, services
 from .forms import (
     AddNameForm,
     ChildCreateForm,
+    ChronologyEntryForm,
     DateOfBirthForm,
     EditIdentityForm,
     LegalStatusForm,
@@ -221,6 +223,16 @@ def add_period(request: HttpRequest, child_id: Any) -> HttpResponse:
         services.period_looked_after_add(actor=request.user, child=child, start=data["start"], end=data.get("end"),
                                          today=timezone.localdate(), request_id=_rid(request))
     return _simple_form_view(request, child_id, PeriodForm, "children/add_period.html", save, "children:legal")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def add_chronology_entry(request: HttpRequest, child_id: Any) -> HttpResponse:
+    def save(child: Child, data: dict[str, Any]) -> None:
+        occurred_at = timezone.make_aware(dt.datetime.combine(data["occurred_on"], dt.time(12, 0)))
+        services.chronology_add(actor=request.user, child=child, kind=data["kind"], occurred_at=min(occurred_at, timezone.now()),
+                                title=data["title"], description=data.get("description", ""), request_id=_rid(request))
+    return _simple_form_view(request, child_id, ChronologyEntryForm, "children/add_chronology_entry.html", save, "children:detail")
 
 
 @login_required

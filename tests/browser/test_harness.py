@@ -1,0 +1,40 @@
+"""The harness itself: styles load from the live server, and axe really reports problems."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .conftest import axe_violations
+from .support import assert_no_axe_violations, assert_styled
+
+
+def test_stylesheets_load_and_apply(live_server: Any, page: Any) -> None:
+    stylesheets: dict[str, int] = {}
+    page.on("response", lambda r: stylesheets.__setitem__(r.url, r.status) if r.url.endswith(".css") else None)
+    page.goto(f"{live_server.url}/accounts/sign-in/")
+    assert {url.rsplit("/", 1)[-1]: status for url, status in stylesheets.items()} == {
+        "govuk.css": 200, "moj.css": 200, "harbour.css": 200,
+    }
+    assert_styled(page)
+    # The GOV.UK font stack on body text, and the brand colour on the header.
+    assert "Helvetica Neue" in page.locator(".govuk-body, .govuk-label").first.evaluate("e => getComputedStyle(e).fontFamily")
+    assert page.locator(".harbour-header").evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(0, 89, 79)"
+
+
+def test_axe_reports_a_missing_alt_and_low_contrast(live_server: Any, page: Any) -> None:
+    """Negative control: a page that passes, spoiled on purpose, must fail."""
+    page.goto(f"{live_server.url}/accessibility/")
+    assert_no_axe_violations(page)
+    page.evaluate("""() => {
+        const main = document.querySelector('main');
+        const img = document.createElement('img');
+        img.src = '/static/harbour/images/harbour-icon-180.png';
+        main.prepend(img);
+        const p = document.createElement('p');
+        p.textContent = 'Pale grey text that nobody can read';
+        p.style.color = '#dddddd';
+        p.style.backgroundColor = '#ffffff';
+        main.prepend(p);
+    }""")
+    found = {rule for rule, _impact, _targets in axe_violations(page)}
+    assert {"image-alt", "color-contrast"} <= found, found
