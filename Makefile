@@ -29,7 +29,6 @@ frontend: static/dist/.built
 run: install frontend
 	$(BIN)/harbour migrate --noinput
 	$(BIN)/harbour demo --if-empty
-	@$(BIN)/harbour demo --logins
 	@echo "Harbour is at http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
 	$(BIN)/harbour runserver $(HOST):$(PORT) --noreload --skip-checks
 

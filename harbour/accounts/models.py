@@ -125,7 +125,11 @@ class Allocation(models.Model):
             models.CheckConstraint(
                 condition=models.Q(end__isnull=True) | models.Q(end__gte=models.F("start")),
                 name="allocation_ends_after_start",
-            )
+            ),
+            # One allocated social worker, one IRO and one personal adviser at a time.
+            models.UniqueConstraint(
+                fields=["child", "kind"], condition=models.Q(end__isnull=True), name="one_open_allocation_per_kind"
+            ),
         ]
 
 

@@ -43,9 +43,18 @@ def parse_search_date(text: str) -> dt.date | None:
     return None
 
 
+MAX_SEARCH_WORDS = 5
+
+
+def _sounds_like(sound: str) -> Q:
+    return (Q(sound_key=sound) | Q(sound_key__startswith=sound + " ") | Q(sound_key__endswith=" " + sound)
+            | Q(sound_key__contains=" " + sound + " "))
+
+
 def search_children(*, visible: QuerySet[Child], query: str) -> list[Child]:
     """Children matching a name (any recorded spelling or a transliteration), a reference or a date
-    of birth. Exact and prefix matches on a recorded name come before sound-alike matches."""
+    of birth. Every word must match one of the child's names; children whose names contain the
+    words as typed come before those whose names only sound alike. At most one query per word."""
     query = query.strip()[:200]
     if not query:
         return []
@@ -54,22 +63,18 @@ def search_children(*, visible: QuerySet[Child], query: str) -> list[Child]:
         return list(visible.filter(Q(date_of_birth=day) | Q(dates_of_birth__date_of_birth=day)).distinct()[:SEARCH_LIMIT])
     reference = query.upper().replace(" ", "")
     by_reference = Q(home_office_reference__iexact=query) | Q(port_reference__iexact=query) | Q(upn__iexact=reference)
-    key = search_key(query)
-    words = key.split()
-    name_q = Q()
+    words = search_key(query).split()[:MAX_SEARCH_WORDS]
+    as_typed = Q()
+    sounding = Q()
     for word in words:
-        name_q &= Q(names__search_key__contains=word)
-    sounds = sound_key(query).split()
-    sound_ids = ChildName.objects.none()
-    if sounds:
-        sound_q = Q()
-        for sound in sounds:
-            sound_q |= Q(sound_key=sound) | Q(sound_key__startswith=sound + " ") | Q(sound_key__endswith=" " + sound)
-        sound_ids = ChildName.objects.filter(sound_q).values("child_id")
-    by_name = list(visible.filter(name_q | by_reference).distinct()[:SEARCH_LIMIT])
-    seen = {c.pk for c in by_name}
-    sounding = [c for c in visible.filter(id__in=sound_ids)[:SEARCH_LIMIT] if c.pk not in seen]
-    return (by_name + sounding)[:SEARCH_LIMIT]
+        as_typed &= Q(id__in=ChildName.objects.filter(search_key__contains=word).values("child_id"))
+        sound = sound_key(word)
+        sounding &= Q(id__in=ChildName.objects.filter(_sounds_like(sound) | Q(search_key__contains=word)).values("child_id"))
+    ordering = ("family_name", "given_names")
+    exact = list(visible.filter(as_typed | by_reference).order_by(*ordering)[:SEARCH_LIMIT])
+    seen = {child.pk for child in exact}
+    alike = [c for c in visible.filter(sounding).order_by(*ordering)[:SEARCH_LIMIT] if c.pk not in seen] if words else []
+    return (exact + alike)[:SEARCH_LIMIT]
 
 
 @dataclass(frozen=True)
@@ -105,7 +110,7 @@ def _identity_items(child: Child) -> list[TimelineItem]:
         TimelineItem(
             "identity", f"Date of birth recorded: {dob.date_of_birth.day} {dob.date_of_birth:%B %Y}",
             dob.recorded_at, dob.recorded_by.display_name,
-            f"Source: {dob.get_source_display()}." + (" Now the date in use." if dob.in_use_from else "")
+            f"Source: {dob.get_source_display()}." + (" Made the date in use." if dob.in_use_from else "")
             + (f" {dob.note}" if dob.note else ""),
         )
         for dob in DateOfBirthRecord.objects.filter(child=child).select_related("recorded_by")

@@ -539,3 +539,35 @@ STAFF_LAST = (
     "Singh", "Smith", "Taylor", "Thomas", "Walsh", "Williams", "Wright", "Adeyemi", "Dlamini",
     "Fernandes", "Ng", "Novak", "Quinn", "Rossi", "Sutherland", "Yilmaz", "Zielinska",
 )
+
+# Vietnamese middle names: Văn and Thị are the traditional ones for boys and girls.
+VIETNAMESE_MIDDLE = {"M": ("Văn", "Đức", "Quốc", "Hữu", "Thành"), "F": ("Thị", "Ngọc")}
+
+# Where the Home Office placed children before the National Transfer Scheme referral.
+NTS_FROM = (
+    "Kent's reception and safe care service", "a Home Office hotel in Kent",
+    "a Home Office hotel in Hampshire", "Kent County Council's reception centre",
+    "a Home Office hotel in Sussex",
+)
+FIRST_CONTACTS = (
+    "came to the council's front door with a community volunteer",
+    "was found by police at the motorway services and brought to the duty team",
+    "was brought to Harbourside police station by a lorry driver",
+)
+ASPIRATIONS = (
+    "become an electrician", "play football for a proper team", "be a doctor", "learn to drive",
+    "become a mechanic", "study computing", "be a barber", "work as a chef", "be a nurse",
+    "go to university", "become an interpreter",
+)
+COLLEGES = ("Harbourside College", "Quayside Sixth Form College", "Harbourside Adult Learning Centre")
+SCHOOLS = (
+    "Harbourside Academy", "St Anne's Church of England Primary School", "Dockside Primary School",
+    "Marina High School", "Harbourside Pupil Referral Unit", "Quayside Community School",
+)
+GP_PRACTICES = ("Quayside Medical Practice", "Harbour Lane Surgery", "Marina Health Centre")
+SOLICITORS = ("Harbourside Law Centre", "Coastal Immigration Solicitors", "Baxter and Osei Solicitors")
+HOBBIES = (
+    "football", "drawing", "cricket", "cooking", "swimming", "boxing", "music", "the gym",
+    "gaming", "running", "dancing",
+)
+COMFORTS = ("teddy", "blanket", "football", "trainers", "drawings", "books")

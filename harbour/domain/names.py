@@ -20,6 +20,13 @@ _BIDI_CONTROLS = frozenset(
 _INVISIBLE = frozenset("\u00ad\u115f\u1160\u180e\u200b\u2060\u2061\u2062\u2063\u2064\u3164\ufeff\uffa0")
 _ALLOWED_FORMAT = frozenset("\u200c\u200d")
 
+# Letters NFKD does not take apart, and Arabic letters Persian writes with other code points.
+_FOLD = str.maketrans({
+    "đ": "d", "ł": "l", "ø": "o", "ß": "ss", "æ": "ae", "œ": "oe", "ı": "i", "þ": "th", "ð": "d", "ħ": "h",
+    "\u064a": "\u06cc",  # Arabic yeh -> Persian yeh
+    "\u0649": "\u06cc",  # alef maksura -> Persian yeh
+    "\u0643": "\u06a9",  # Arabic kaf -> Persian keheh
+})
 _VOWELS = re.compile(r"[aeiouy]")
 _REPEATS = re.compile(r"(.)\1+")
 _SPACES = re.compile(r"\s+")
@@ -45,7 +52,7 @@ def clean_name(value: str) -> str:
 
 def search_key(name: str) -> str:
     """Case- and accent-folded form used to find a name typed without accents or capitals."""
-    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    decomposed = unicodedata.normalize("NFKD", name.casefold().translate(_FOLD))
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     folded = unicodedata.normalize("NFC", stripped)
     return _SPACES.sub(" ", re.sub(r"[\-'’`.]", " ", folded)).strip()
