@@ -24,7 +24,9 @@ class SessionLifetimeMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.user.is_authenticated and not request.path.startswith("/api/"):
+        # The API is included: a browser session used against /api/ times out like the pages.
+        # (A request signed with an API token has no session user here, so it is not affected.)
+        if request.user.is_authenticated:
             now = time.time()
             signed_in = request.session.get(SIGNED_IN_AT, now)
             last_seen = request.session.get(LAST_SEEN_AT, now)
@@ -32,6 +34,8 @@ class SessionLifetimeMiddleware:
             too_long = now - signed_in > settings.HARBOUR_SESSION_ABSOLUTE_SECONDS
             if idle or too_long:
                 logout(request)
+                if request.path.startswith("/api/"):
+                    return self.get_response(request)  # now anonymous: 401 unless a token signs it
                 return redirect(f"{settings.LOGIN_URL}?timed_out=1&next={request.path}")
             request.session.setdefault(SIGNED_IN_AT, signed_in)
             request.session[LAST_SEEN_AT] = now

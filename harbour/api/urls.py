@@ -65,9 +65,11 @@ def _child_out(child: Any) -> dict[str, Any]:
     data = {f: getattr(child, f) for f in ChildOut.model_fields if hasattr(child, f) and f not in {"id"}}
     data["id"] = child.pk
     data["other_names"] = list(ChildName.objects.filter(child=child, kind__in=["alias", "spelling"]).values_list("name", flat=True))
+    records = list(DateOfBirthRecord.objects.filter(child=child))
+    in_use = max((r for r in records if r.in_use_from), key=lambda r: r.in_use_from, default=None)
     data["dates_of_birth"] = [
-        {"date_of_birth": r.date_of_birth, "source": r.source, "recorded_at": r.recorded_at, "in_use": r.in_use_from is not None}
-        for r in DateOfBirthRecord.objects.filter(child=child)
+        {"date_of_birth": r.date_of_birth, "source": r.source, "recorded_at": r.recorded_at, "in_use": r is in_use}
+        for r in records
     ]
     return data
 

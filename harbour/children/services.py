@@ -17,6 +17,7 @@ from django.utils import timezone
 from harbour.accounts.models import Allocation, User
 from harbour.audit.models import AuditEvent
 from harbour.audit.services import record_change, snapshot
+from harbour.domain.ages import age_on
 from harbour.domain.names import NameError_, clean_name, search_key, sound_key
 
 from .models import (
@@ -65,7 +66,7 @@ def _clean_names(values: dict[str, Any]) -> dict[str, Any]:
 def _validate_date_of_birth(date_of_birth: dt.date, today: dt.date, field: str = "date_of_birth") -> None:
     if date_of_birth > today:
         raise ValidationError({field: "Date of birth must be today or in the past"})
-    if (today.year - date_of_birth.year) > OLDEST_AGE_IN_CARE_SERVICES + 1:
+    if age_on(date_of_birth, today) > OLDEST_AGE_IN_CARE_SERVICES:
         raise ValidationError(
             {field: f"Date of birth must make the child {OLDEST_AGE_IN_CARE_SERVICES} or younger"}
         )
@@ -198,6 +199,17 @@ def _overlaps(start: dt.date, end: dt.date | None, other_start: dt.date, other_e
     return (other_end is None or start <= other_end) and (end is None or other_start <= end)
 
 
+def _overlaps_handing_over(start: dt.date, end: dt.date | None, other_start: dt.date, other_end: dt.date | None) -> bool:
+    """Overlap where one period may end on the day the next begins.
+
+    A change of legal status ends one SSDA903 episode and starts the next on the same day (the
+    ceased date of one is the start date of the next), so that shared day is not an overlap.
+    """
+    if start == other_start:
+        return True
+    return (other_end is None or start < other_end) and (end is None or other_start < end)
+
+
 def _check_period(start: dt.date, end: dt.date | None, today: dt.date, child: Child) -> None:
     if start > today:
         raise ValidationError({"start": "Start date must be today or in the past"})
@@ -216,7 +228,7 @@ def legal_status_add(
 ) -> LegalStatusPeriod:
     _check_period(start, end, today, child)
     for other in LegalStatusPeriod.objects.select_for_update().filter(child=child):
-        if _overlaps(start, end, other.start, other.end):
+        if _overlaps_handing_over(start, end, other.start, other.end):
             raise ValidationError(
                 {"start": f"Legal status must not overlap the {other.legal_status} period that starts on "
                           f"{_long(other.start)}. End that period first, or change these dates"}
