@@ -15,8 +15,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
+from django_otp import devices_for_user, match_token, user_has_device
 from django_otp import login as otp_login
-from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from harbour.audit.models import AuditEvent
@@ -113,7 +113,12 @@ def two_factor(request: HttpRequest) -> HttpResponse:
             user=user, name="Authenticator app", confirmed=False
         )
     form = OneTimeCodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    devices = [device] if setting_up else list(devices_for_user(user, confirmed=True))
+    # After a wrong code django-otp refuses every code for a while (1 s, then 2, 4, 8…).
+    throttled = bool(devices) and all(not d.verify_is_allowed()[0] for d in devices if d is not None)
+    if request.method == "POST" and form.is_valid() and throttled:
+        form.add_error("code", "You entered a wrong code. Wait a few seconds, then enter the latest code from your app")
+    elif request.method == "POST" and form.is_valid():
         code = form.cleaned_data["code"]
         if setting_up and device is not None:
             matched = device if device.verify_token(code) else None

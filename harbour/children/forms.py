@@ -27,7 +27,8 @@ def apply_service_errors(form: forms.Form, error: ValidationError) -> None:
 class IdentityForm(GovukForm):
     given_names = forms.CharField(
         label="Given names", required=False, max_length=200,
-        help_text="As the child gives them. Leave empty if the child has one name and you enter it as the family name",
+        help_text="As the child gives them. Enter the given names, the family name or both: a child with one name "
+                  "needs only one of them",
     )
     family_name = forms.CharField(label="Family name", required=False, max_length=200)
     preferred_name = forms.CharField(label="Preferred name (optional)", required=False, max_length=200)
@@ -155,7 +156,15 @@ class ChronologyEntryForm(GovukForm):
         label="What kind of entry is this?", choices=ChronologyEntry.Kind.choices, widget=forms.RadioSelect,
         error_messages={"required": "Select what kind of entry this is"},
     )
-    occurred_on = GovukDateField(label="When did it happen?", past_or_today=True, help_text="For example, 14 11 2026")
+    occurred_on = GovukDateField(
+        label="When did it happen?", past_or_today=True, help_text="For example, 14 11 2026",
+        error_messages={
+            "required": "Enter the date it happened",
+            "incomplete": "The date it happened must include {parts}",
+            "invalid": "The date it happened must be a real date",
+            "future": "The date it happened must be today or in the past",
+        },
+    )
     title = forms.CharField(label="Summary", max_length=200, help_text="One line, for example: Met his solicitor about the asylum interview",
                             error_messages={"required": "Enter a summary"})
     description = forms.CharField(label="Details (optional)", required=False, widget=forms.Textarea(attrs={"rows": 5}),

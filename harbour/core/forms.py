@@ -233,7 +233,8 @@ class GovukDateField(forms.Field):
 
     # Django calls this with the widget's [day, month, year] list.
     def _message(self, code: str, parts: Sequence[str] = DATE_PARTS, **extra) -> ValidationError:
-        label = str(self.label or "date")
+        # "(optional)" belongs on the label, never in an error message.
+        label = str(self.label or "date").removesuffix(" (optional)")
         template = str(self.error_messages[code])
         message = template.format(
             label=_lower_first(label),

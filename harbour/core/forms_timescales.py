@@ -37,7 +37,14 @@ class DateListField(forms.CharField):
 
 
 class TimescaleForm(GovukForm):
-    today = GovukDateField(label="Work out the deadlines as at", help_text="Usually today")
+    today = GovukDateField(
+        label="Work out the deadlines as at", help_text="Usually today",
+        error_messages={
+            "required": "Enter the date to work out the deadlines at",
+            "incomplete": "The date to work out the deadlines at must include {parts}",
+            "invalid": "The date to work out the deadlines at must be a real date",
+        },
+    )
     date_of_birth = GovukDateField(label="Child's date of birth (optional)", required=False, past_or_today=True)
     nts_referral = GovukDateField(label="NTS referral received (optional)", required=False)
     arrival = GovukDateField(label="Child arrived in the council's care (optional)", required=False)

@@ -64,6 +64,27 @@ DUTY_LABELS = {
 }
 
 
+ROUTE_LABELS = {
+    "children:detail": "Overview",
+    "children:identity": "Identity and age",
+    "children:legal": "Legal status and care",
+    "children:edit_identity": "Change identity details",
+    "children:add_name": "Add a name or spelling",
+    "children:add_date_of_birth": "Record a date of birth",
+    "children:add_legal_status": "Record a legal status",
+    "children:add_period": "Record a period looked after",
+    "children:add_chronology_entry": "Add to the timeline",
+    "children:access_log": "Who has looked at this record",
+    "api:get_child": "API: the child's record",
+    "api:child_deadlines": "API: deadlines",
+    "api:child_timeline": "API: timeline",
+}
+
+
+def route_label(route: str) -> str:
+    return ROUTE_LABELS.get(route, route)
+
+
 def duty_label(duty: str) -> str:
     return DUTY_LABELS.get(str(duty), str(duty).replace("_", " ").capitalize())
 
@@ -111,6 +132,6 @@ def environment(**options: Any) -> Environment:
     )
     env.filters.update(
         long_date=long_date, long_date_with_day=long_date_with_day, short_date=short_date,
-        date_time=date_time, time_of_day=time_of_day, duty_label=duty_label,
+        date_time=date_time, time_of_day=time_of_day, duty_label=duty_label, route_label=route_label,
     )
     return env

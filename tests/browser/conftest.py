@@ -4,14 +4,13 @@ Every test under tests/browser is marked `browser`. Without a Chromium (`chromiu
 the CHROMIUM environment variable) they are skipped, unless HARBOUR_REQUIRE_BROWSER=1, when they
 fail: CI must not pass by running none of them.
 
-The recipe is the one in docs (design/ui.md section 4.2): one browser for the whole run, a
+The recipe is the tried one in the design notes (design/ui.md section 4.2): one browser for the whole run, a
 fresh context per test, axe-core from node_modules run with `page.evaluate` (the CSP blocks
 injected script tags), the WCAG 2.2 AA tags.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import shutil
 from collections.abc import Callable
@@ -44,8 +43,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.skip(reason=f"{NO_BROWSER} (HARBOUR_REQUIRE_BROWSER=1 makes this a failure)"))
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture(scope="session", autouse=True)
 def _chromium_present() -> None:
+    # Autouse and session-scoped, so it runs before Playwright tries (and fails, suggesting
+    # `playwright install`, which must not be run here) to launch its own browser.
     if not CHROMIUM:
         pytest.fail(f"HARBOUR_REQUIRE_BROWSER=1 and {NO_BROWSER}", pytrace=False)
 
@@ -70,6 +71,12 @@ def axe_violations(page: Any) -> list[tuple[str, str, list[Any]]]:
         "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})", WCAG_AA
     )
     return [(v["id"], v["impact"], [n["target"] for n in v["nodes"]]) for v in result["violations"]]
+
+
+@pytest.fixture(scope="session")
+def base_url(live_server: Any) -> str:
+    """Pages are opened by path: page.goto("/children/")."""
+    return str(live_server.url)
 
 
 @pytest.fixture(scope="session")
@@ -99,7 +106,7 @@ def world(make_team: Any, make_user: Any, make_agency: Any, share_with: Any) -> 
     child = make_history_child(worker=worker)
     share_with(child, agency, by=leader)
     return World(team=team, leader=leader, worker=worker, manager=manager, partner=partner, admin=admin,
-                 child=child, today=dt.date.today())
+                 child=child)
 
 
 @pytest.fixture

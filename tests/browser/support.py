@@ -32,7 +32,6 @@ class World:
     partner: Any
     admin: Any
     child: Any
-    today: dt.date
 
 
 def make_history_child(*, worker: Any) -> Any:
@@ -42,7 +41,13 @@ def make_history_child(*, worker: Any) -> Any:
     from harbour.children import services
     from harbour.children.models import ChronologyEntry
     from harbour.placements.models import Placement
-    from harbour.reviews.models import CarePlan, HealthAssessment, PersonalEducationPlan, Review, Visit
+    from harbour.reviews.models import (
+        CarePlan,
+        HealthAssessment,
+        PersonalEducationPlan,
+        Review,
+        Visit,
+    )
 
     today = timezone.localdate()
 
@@ -91,12 +96,12 @@ def submit(page: Page, button: str) -> None:
         page.get_by_role("button", name=button, exact=True).click()
 
 
-def sign_in_through_pages(page: Page, base_url: str, user: Any, *, next_path: str = "/") -> None:
+def sign_in_through_pages(page: Page, user: Any, *, next_path: str = "/") -> None:
     """Sign in as a person does: username and password, then the code from the authenticator app."""
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
         user=user, name="Work phone", confirmed=True
     )
-    page.goto(f"{base_url}/accounts/sign-in/?next={next_path}")
+    page.goto(f"/accounts/sign-in/?next={next_path}")
     page.get_by_label("Username").fill(user.username)
     page.get_by_label("Password", exact=True).fill(TEST_PASSWORD)
     submit(page, "Sign in")
@@ -116,7 +121,8 @@ def sign_out(page: Page) -> None:
 def assert_styled(page: Page) -> None:
     """The GOV.UK stylesheet applied: axe's colour-contrast check means nothing on an unstyled page."""
     font = page.evaluate("() => getComputedStyle(document.querySelector('h1') || document.body).fontFamily")
-    assert "Arial" in font, f"GOV.UK styles did not load on {page.url}: h1 font-family is {font!r}"
+    assert "Arial" in font, (f"GOV.UK styles did not load on {page.url}: h1 font-family is {font!r}. "
+                             "Is static/dist built? Run `npm run build` (`make test` does).")
 
 
 def assert_no_axe_violations(page: Page) -> None:

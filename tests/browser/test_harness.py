@@ -38,3 +38,17 @@ def test_axe_reports_a_missing_alt_and_low_contrast(live_server: Any, page: Any)
     }""")
     found = {rule for rule, _impact, _targets in axe_violations(page)}
     assert {"image-alt", "color-contrast"} <= found, found
+
+
+def test_no_broken_assets_script_errors_or_csp_blocks(world: Any, signed_in_page: Any) -> None:
+    """Everything a page asks for arrives, and nothing is refused by the Content-Security-Policy
+    (a refusal shows as a console error)."""
+    page = signed_in_page(world.worker)
+    problems: list[Any] = []
+    page.on("response", lambda r: problems.append((r.status, r.url)) if r.status >= 400 else None)
+    page.on("console", lambda m: problems.append((m.type, m.text)) if m.type in {"error", "warning"} else None)
+    page.on("pageerror", lambda e: problems.append(("pageerror", str(e))))
+    for path in ("/", f"/children/{world.child.pk}/", f"/children/{world.child.pk}/names/new/", "/timescales/"):
+        page.goto(path)
+        page.wait_for_load_state("networkidle")
+    assert problems == []

@@ -401,3 +401,13 @@ def test_production_redirects_to_https_and_sends_hsts():
     assert redirect == "301 https://harbour.example.org/api/v1/children"
     assert secure == "401 max-age=31536000; includeSubDomains; preload"
     assert flags == "True True False True"
+
+
+def test_a_second_try_straight_after_a_wrong_code_is_told_to_wait(worker):
+    device = TOTPDevice.objects.create(user=worker, name="app", confirmed=True)
+    client = Client()
+    sign_in(client, "alice")
+    wrong = client.post(TWO_FACTOR, {"code": "000000" if code_for(device) != "000000" else "111111"})
+    assert b"not correct" in wrong.content
+    right = client.post(TWO_FACTOR, {"code": code_for(device)})
+    assert right.status_code == 200 and b"Wait a few seconds" in right.content

@@ -259,10 +259,10 @@ def test_the_access_report_lists_exactly_who_viewed_the_record_and_when(team, wo
     page = response.content.decode()
     rows = page.split("<tbody")[1].split("</tbody>")[0].split("<tr")[1:]
     # The three views, newest first, after the manager's own opening of this report.
-    assert "Mo Manager" in rows[0] and "22 November 2026 at 10:00am" in rows[0] and "access log" in rows[0]
+    assert "Mo Manager" in rows[0] and "22 November 2026 at 10:00am" in rows[0] and "Who has looked at this record" in rows[0]
     assert len(rows) == 4
     for row, (_, _, name, when) in zip(rows[1:], reversed(visits), strict=True):
-        assert name in row and when in row and "children:detail" in row
+        assert name in row and when in row and "Overview" in row
 
 
 @pytest.mark.parametrize("role", [Role.SOCIAL_WORKER, Role.PERSONAL_ADVISER, Role.IRO, Role.PERFORMANCE_ANALYST,
