@@ -219,6 +219,10 @@ def _check_period(start: dt.date, end: dt.date | None, today: dt.date, child: Ch
         raise ValidationError({"end": "End date must be today or in the past"})
     if child.date_of_birth and start < child.date_of_birth:
         raise ValidationError({"start": "Start date must be on or after the child's date of birth"})
+    if child.date_of_death and start > child.date_of_death:
+        raise ValidationError({"start": "Start date must be on or before the date the child died"})
+    if child.date_of_death and end is not None and end > child.date_of_death:
+        raise ValidationError({"end": "End date must be on or before the date the child died"})
 
 
 @transaction.atomic

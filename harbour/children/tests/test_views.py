@@ -96,3 +96,22 @@ def test_a_new_date_of_birth_keeps_the_old_one_and_moves_the_deadlines(worker, m
     child = Child.unscoped.get(pk=child.pk)
     assert (child.date_of_birth, child.date_of_birth_source) == (dt.date(2008, 7, 14), "assessed")
     assert sorted(child.dates_of_birth.values_list("source", flat=True)) == ["assessed", "claimed"]
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "field"),
+    [(dt.date(2026, 6, 2), None, "start"), (dt.date(2026, 5, 1), dt.date(2026, 6, 2), "end")],
+    ids=["starts the day after the child died", "ends the day after the child died"],
+)
+def test_nothing_is_recorded_after_the_child_died(start, end, field, worker, make_child):
+    from django.core.exceptions import ValidationError
+
+    from harbour.children import services
+
+    child = make_child(social_worker=worker)
+    Child.unscoped.filter(pk=child.pk).update(date_of_death=dt.date(2026, 6, 1))
+    child.refresh_from_db()
+    with pytest.raises(ValidationError) as refused:
+        services.period_looked_after_add(actor=worker, child=child, start=start, end=end, today=dt.date(2026, 11, 20))
+    assert list(refused.value.message_dict) == [field]
+    assert "the date the child died" in refused.value.message_dict[field][0]
