@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
@@ -53,8 +54,6 @@ def child_nav(child: Child, active: str) -> list[dict[str, Any]]:
         ("Identity and age", "children:identity"),
         ("Legal status and care", "children:legal"),
     ]
-    from django.urls import reverse
-
     return [{"text": text, "href": reverse(name, args=[child.pk]), "active": name == active} for text, name in items]
 
 
