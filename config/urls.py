@@ -9,6 +9,9 @@ urlpatterns = [
     path("accounts/", include("harbour.accounts.urls")),
     path("children/", include("harbour.children.urls")),
     path("search/", children_views.search, name="search"),
+    path("referrals/", include("harbour.referrals.urls")),
+    path("shared/", include("harbour.referrals.urls_shared")),
+    path("allocation/", include("harbour.allocation.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

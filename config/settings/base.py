@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "harbour.placements",
     "harbour.reviews",
     "harbour.leaving_care",
+    "harbour.referrals",
+    "harbour.allocation",
     "harbour.api",
 ]
 

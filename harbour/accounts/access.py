@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from harbour.audit.services import log_access
 from harbour.children.models import Child
+from harbour.referrals.models import Referral
 
 from .models import ACCESS_LOG_READERS, Allocation, PartnerGrant, Role, Scope, User
 
@@ -41,7 +42,9 @@ def children_visible_to(user: Any) -> QuerySet[Child]:
         allocated = Allocation.objects.filter(
             _active_allocations(today), worker__team_id=user.team_id, worker__is_active=True
         ).values("child_id")
-        return Child.unscoped.filter(id__in=allocated)
+        # A team leader runs the transfer of every child referred to their team, before anyone is allocated.
+        referred = Referral.objects.filter(team_id=user.team_id).values("child_id")
+        return Child.unscoped.filter(Q(id__in=allocated) | Q(id__in=referred))
     if scope == Scope.SHARED and user.partner_agency_id:
         shared = PartnerGrant.objects.filter(
             agency_id=user.partner_agency_id, revoked_at__isnull=True, expires_at__gt=timezone.now()

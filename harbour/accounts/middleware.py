@@ -14,7 +14,7 @@ SIGNED_IN_AT = "harbour_signed_in_at"
 LAST_SEEN_AT = "harbour_last_seen_at"
 
 # Paths a signed-in user may reach before the second factor: the second factor itself and sign-out.
-TWO_FACTOR_EXEMPT = ("/accounts/two-factor/", "/accounts/sign-out/", "/static/", "/accessibility/", "/help/")
+TWO_FACTOR_EXEMPT = ("/accounts/two-factor/", "/accounts/sign-out/", "/static/", "/accessibility/", "/help/", "/shared/")
 
 
 class SessionLifetimeMiddleware:

@@ -70,7 +70,10 @@ class AuditEvent(AppendOnlyModel):
 class AccessLogEntry(AppendOnlyModel):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     at = models.DateTimeField(auto_now_add=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # A partner who opens a shared form through its link has no account: `user` is empty and
+    # `accessed_by` names the recipient the link was sent to.
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    accessed_by = models.CharField(max_length=300, blank=True)
     child_id = models.UUIDField()
     route = models.CharField(max_length=200)
     purpose = models.CharField(max_length=100, blank=True)
@@ -80,3 +83,26 @@ class AccessLogEntry(AppendOnlyModel):
         ordering = ["-at"]
         verbose_name_plural = "access log entries"
         indexes = [models.Index(fields=["child_id", "-at"])]
+
+
+class Disclosure(AppendOnlyModel):
+    """Information about a child given to someone outside the children's service: what, to whom,
+    why and on what legal basis (security checklist 21; UK GDPR art. 30 and the SAR duty to say
+    who has received a child's data)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    disclosed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    child_id = models.UUIDField(db_index=True)
+    recipient = models.CharField(max_length=300)
+    recipient_email = models.EmailField(blank=True)
+    what = models.JSONField(default=list, help_text="The sections or fields disclosed, by name.")
+    purpose = models.CharField(max_length=300)
+    legal_basis = models.CharField(max_length=300)
+    record_type = models.CharField(max_length=100, blank=True)
+    record_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-at"]

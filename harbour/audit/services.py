@@ -77,7 +77,10 @@ def record_event(
     )
 
 
-def log_access(*, user: Any, child_id: uuid.UUID, route: str, request_id: str = "", purpose: str = "") -> None:
+def log_access(
+    *, user: Any, child_id: uuid.UUID, route: str, request_id: str = "", purpose: str = "", accessed_by: str = ""
+) -> None:
     AccessLogEntry.objects.create(
-        user=user, child_id=child_id, route=route[:200], request_id=request_id, purpose=purpose
+        user=user if getattr(user, "pk", None) else None, accessed_by=accessed_by[:300],
+        child_id=child_id, route=route[:200], request_id=request_id, purpose=purpose,
     )

@@ -144,13 +144,19 @@ class ChronologyEntry(models.Model):
         NOTE = "note", "Case note"
         SIGNIFICANT_EVENT = "significant_event", "Significant event"
         CONTACT = "contact", "Contact"
+        PARTNER_INFORMATION = "partner_information", "Information from a partner agency"
 
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="chronology")
     kind = models.CharField(max_length=30, choices=Kind.choices)
     occurred_at = models.DateTimeField()
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # A partner who answers through a shared form's link has no account: recorded_by is empty and
+    # source says who gave the information.
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    source = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["-occurred_at"]

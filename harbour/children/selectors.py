@@ -174,7 +174,8 @@ def _leaving_care_items(child: Child) -> list[TimelineItem]:
 
 
 def _note_items(child: Child) -> list[TimelineItem]:
-    return [TimelineItem("note", e.title, e.occurred_at, e.recorded_by.display_name, e.description)
+    return [TimelineItem("note", e.title, e.occurred_at,
+                         e.source or (e.recorded_by.display_name if e.recorded_by else "Harbour"), e.description)
             for e in ChronologyEntry.objects.filter(child=child).select_related("recorded_by")]
 
 

@@ -31,6 +31,16 @@ class CouncilSettings(models.Model):
     child_population = models.PositiveIntegerField(
         "children aged 0 to 17 in the council's area", null=True, blank=True
     )
+    rota_requires_uasc_training = models.BooleanField(
+        "only social workers with UASC training take NTS children from the rota", default=True
+    )
+    legal_advice_working_days = models.PositiveSmallIntegerField(
+        "working days after arrival to refer the child for immigration legal advice",
+        default=5,
+        help_text="A council practice standard, not a statutory timescale.",
+    )
+    director_email = models.EmailField("director's office email", blank=True)
+    intake_manager_email = models.EmailField("NTS intake manager email", blank=True)
 
     class Meta:
         verbose_name = "council settings"
@@ -43,3 +53,28 @@ class CouncilSettings(models.Model):
     def current(cls) -> CouncilSettings:
         settings, _ = cls.objects.get_or_create(pk=1)
         return settings
+
+
+class OutboxMessage(Record):
+    """An email Harbour has to send. Written in the same transaction as the work that causes it and
+    sent only after that transaction commits, so nothing goes out for work that was rolled back."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Waiting to send"
+        SENT = "sent", "Accepted by the mail server"
+        FAILED = "failed", "Could not send"
+
+    to = models.EmailField()
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED, db_index=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    # What the message is about, so its state can be shown where the work is (for example a
+    # referral form copy): "<app_label.Model>" and the record's id.
+    about_type = models.CharField(max_length=100, blank=True)
+    about_id = models.UUIDField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["created_at"]

@@ -1,0 +1,12 @@
+from __future__ import annotations
+
+from . import views_arrival, views_distribution, views_intake, views_signoff
+
+app_name = "referrals"
+
+urlpatterns = [
+    *views_intake.urlpatterns,
+    *views_distribution.urlpatterns,
+    *views_signoff.urlpatterns,
+    *views_arrival.urlpatterns,
+]
