@@ -27,6 +27,17 @@ _FOLD = str.maketrans({
     "\u0649": "\u06cc",  # alef maksura -> Persian yeh
     "\u0643": "\u06a9",  # Arabic kaf -> Persian keheh
 })
+# Arabic-script consonants (Arabic, Persian, Dari, Pashto, Urdu) as the Latin letters English
+# transliterations use, so that محمد meets Mohammed and Muhammad ("mhmd"). Alef, waw and yeh are
+# mostly written vowels and are dropped, as the Latin skeleton drops vowels; waw at the start of a
+# word is a consonant (Walid, وليد).
+_ARABIC_CONSONANTS = {
+    "ب": "b", "پ": "p", "ت": "t", "ٹ": "t", "ث": "s", "ج": "j", "چ": "ch", "ح": "h", "خ": "k", "د": "d",
+    "ڈ": "d", "ذ": "z", "ر": "r", "ڑ": "r", "ز": "z", "ژ": "zh", "س": "s", "ش": "sh", "ص": "s", "ض": "z",
+    "ط": "t", "ظ": "z", "غ": "g", "ف": "f", "ق": "k", "ک": "k", "ك": "k", "گ": "g", "ل": "l", "م": "m",
+    "ن": "n", "ه": "h", "ھ": "h", "ښ": "sh", "ږ": "zh", "ځ": "z", "څ": "s", "ډ": "d", "ړ": "r", "ڼ": "n",
+}
+_ARABIC_VOWEL_LETTERS = frozenset("اأإآٱءؤئیيىيۍېوةعۀ")
 _VOWELS = re.compile(r"[aeiouy]")
 _REPEATS = re.compile(r"(.)\1+")
 _SPACES = re.compile(r"\s+")
@@ -69,10 +80,24 @@ def sound_key(name: str) -> str:
     for word in key.split():
         latin = "".join(c for c in word if "a" <= c <= "z")
         if not latin:
-            words.append(word)  # other scripts are matched as written
+            arabic = _arabic_skeleton(word)
+            words.append(arabic or word)  # other scripts are matched as written
             continue
         latin = latin.replace("ph", "f").replace("kh", "k").replace("ou", "u").replace("q", "k")
         skeleton = _REPEATS.sub(r"\1", _VOWELS.sub("", latin[1:]))
         first = latin[0] if latin[0] not in "aeiouy" else ""
         words.append(_REPEATS.sub(r"\1", first + skeleton) or latin[0])
     return " ".join(words)
+
+
+def _arabic_skeleton(word: str) -> str:
+    """The consonant skeleton of a word in Arabic script, in Latin letters; "" for other scripts."""
+    if not any(c in _ARABIC_CONSONANTS or c in _ARABIC_VOWEL_LETTERS for c in word):
+        return ""
+    letters = []
+    for position, char in enumerate(word):
+        if char in _ARABIC_CONSONANTS:
+            letters.append(_ARABIC_CONSONANTS[char])
+        elif char == "و" and position == 0:
+            letters.append("w")
+    return _REPEATS.sub(r"\1", "".join(letters))
