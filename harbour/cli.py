@@ -10,7 +10,11 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.development")
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["harbour", *sys.argv[1:]])
+    args = sys.argv[1:]
+    # Harbour's own commands are spelt with hyphens (`harbour nts-alerts`); Django's modules cannot be.
+    if args and not args[0].startswith("-"):
+        args[0] = args[0].replace("-", "_")
+    execute_from_command_line(["harbour", *args])
 
 
 if __name__ == "__main__":

@@ -144,6 +144,17 @@ CSRF_COOKIE_SAMESITE = "Lax"
 HARBOUR_REQUIRE_TWO_FACTOR = env_bool("HARBOUR_REQUIRE_TWO_FACTOR", True)
 HARBOUR_DEMO = env_bool("HARBOUR_DEMO", False)
 HARBOUR_COUNCIL_NAME = os.environ.get("HARBOUR_COUNCIL_NAME", "Harbourside Council")
+HARBOUR_BASE_URL = os.environ.get("HARBOUR_BASE_URL", "http://127.0.0.1:8000").rstrip("/")  # links in emails
+
+# Email goes through the outbox (harbour.core.outbox), after commit, by SMTP.
+EMAIL_BACKEND = os.environ.get("HARBOUR_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = os.environ.get("HARBOUR_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("HARBOUR_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("HARBOUR_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("HARBOUR_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("HARBOUR_EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = int(os.environ.get("HARBOUR_EMAIL_TIMEOUT", "20"))
+DEFAULT_FROM_EMAIL = os.environ.get("HARBOUR_FROM_EMAIL", "harbour@harbourside.example")
 OTP_TOTP_ISSUER = "Harbour"
 
 LANGUAGE_CODE = "en-gb"

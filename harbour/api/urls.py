@@ -24,6 +24,7 @@ from harbour.domain.deadlines import (
 )
 
 from .auth import SignedInSession, TokenAuth
+from .referrals import router as referrals_router
 from .schemas import (
     ChildIn,
     ChildOut,
@@ -42,6 +43,7 @@ api = NinjaAPI(
     auth=[TokenAuth(), SignedInSession()],
     urls_namespace="api",
 )
+api.add_router("/referrals", referrals_router)
 
 
 def _errors(error: ValidationError) -> dict[str, Any]:

@@ -12,12 +12,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
+from harbour.allocation.models import RotaTurn
 from harbour.domain.deadlines import CaseTimeline, Deadline, PlacementSpell, compute_deadlines
 from harbour.domain.names import search_key, sound_key
 from harbour.domain.types import Period
 from harbour.leaving_care.models import NeedsAssessment
 from harbour.placements.models import Placement
+from harbour.referrals.models import Arrival, FormCopy, Referral, Section20Approval
 from harbour.reviews.models import CarePlan, HealthAssessment, PersonalEducationPlan, Review, Visit
 
 from .models import (
@@ -102,6 +105,7 @@ TIMELINE_KINDS = {
     "education": "Education",
     "leaving_care": "Leaving care",
     "note": "Notes and events",
+    "referral": "NTS transfer",
 }
 
 
@@ -179,6 +183,79 @@ def _note_items(child: Child) -> list[TimelineItem]:
             for e in ChronologyEntry.objects.filter(child=child).select_related("recorded_by")]
 
 
+def _plural(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def _referral_steps(referral: Referral) -> list[TimelineItem]:
+    """What the referral row itself records: received, decided, placement search and confirmation."""
+    ref = referral.nts_reference
+    items = [TimelineItem(
+        "referral", f"NTS referral {ref} received", referral.received_at, referral.recorded_by.display_name,
+        f"From {referral.referring_authority}. Transfer due {referral.transfer_due.day} {referral.transfer_due:%B %Y}.",
+    )]
+    if referral.decided_at and referral.status != Referral.Status.WITHDRAWN:
+        contested = referral.status == Referral.Status.CONTESTED
+        items.append(TimelineItem(
+            "referral", f"NTS referral {ref} {'contested' if contested else 'accepted'}", referral.decided_at,
+            referral.decided_by.display_name if referral.decided_by else "Harbour",
+            referral.contest_reason if contested else "",
+        ))
+    if referral.placement_search_started_at:
+        items.append(TimelineItem("referral", "Placement search started", referral.placement_search_started_at,
+                                  "Harbour"))
+    if referral.placement_confirmed_at:
+        items.append(TimelineItem("referral", "Placement confirmed", referral.placement_confirmed_at, "Harbour",
+                                  referral.placement_confirmed_description))
+    return items
+
+
+def _form_items(child: Child) -> list[TimelineItem]:
+    """One item per sending of the single referral form (copies sent together are one step) and one
+    per acknowledgement."""
+    items = []
+    sendings: dict[tuple[uuid.UUID, dt.datetime], list[FormCopy]] = defaultdict(list)
+    for copy in FormCopy.objects.filter(referral__child=child).select_related("entry", "sent_by"):
+        sendings[(copy.referral_id, copy.sent_at.replace(second=0, microsecond=0))].append(copy)
+        if copy.acknowledged_at:
+            items.append(TimelineItem("referral", f"Referral form acknowledged by {copy.entry.name}",
+                                      copy.acknowledged_at, copy.acknowledged_by_name or copy.entry.name))
+    for copies in sendings.values():
+        first = min(copies, key=lambda c: c.sent_at)
+        items.append(TimelineItem(
+            "referral", f"Referral form sent to {_plural(len(copies), 'agency', 'agencies')}", first.sent_at,
+            first.sent_by.display_name, ", ".join(sorted(c.entry.name for c in copies)),
+        ))
+    return items
+
+
+def _referral_items(child: Child) -> list[TimelineItem]:
+    """The NTS transfer, step by step: one query per kind of record (referrals, form copies,
+    section 20 approvals, rota turns, arrivals), whatever the number of steps."""
+    items = []
+    for referral in Referral.objects.filter(child=child).select_related("recorded_by", "decided_by"):
+        items += _referral_steps(referral)
+    items += _form_items(child)
+    for approval in Section20Approval.objects.filter(referral__child=child).select_related("approved_by"):
+        items.append(TimelineItem(
+            "referral", "Section 20 accommodation approved", approval.approved_at,
+            approval.approved_by.display_name + (", as the director's delegate" if approval.as_delegate else ""),
+            approval.note,
+        ))
+    for turn in RotaTurn.objects.filter(child=child).select_related("allocated", "decided_by"):
+        how = "rota overridden: " + turn.override_reason if turn.overridden else "from the rota"
+        items.append(TimelineItem("referral", f"Allocated to {turn.allocated.display_name}", turn.decided_at,
+                                  turn.decided_by.display_name, f"Allocated {how}."))
+    for arrival in Arrival.objects.filter(referral__child=child).select_related("recorded_by", "first_placement"):
+        timing = "within the transfer deadline" if arrival.within_deadline else "after the transfer deadline"
+        items.append(TimelineItem(
+            "referral", f"Arrived in the council's care, {timing}", arrival.arrived_at, arrival.recorded_by.display_name,
+            f"First placed with {arrival.first_placement.carer_or_provider}. "
+            f"{_plural(arrival.working_days_taken, 'working day', 'working days')} after the referral.",
+        ))
+    return items
+
+
 _TIMELINE_SOURCES = {
     "identity": _identity_items,
     "legal": _legal_items,
@@ -189,6 +266,7 @@ _TIMELINE_SOURCES = {
     "education": _education_items,
     "leaving_care": _leaving_care_items,
     "note": _note_items,
+    "referral": _referral_items,
 }
 
 
@@ -220,14 +298,22 @@ def case_timelines(child_ids: Any, dates_of_birth: dict[uuid.UUID, dt.date | Non
     for key, (model, field) in simple.items():
         for child_id, day in model.objects.filter(child_id__in=ids).values_list("child_id", field):
             collected[key][child_id].append(day)
+    # The NTS transfer duty runs from each referral still going ahead (a contested or withdrawn one
+    # sets no transfer deadline) to the child's arrival, on the council's calendar day.
+    referrals = Referral.objects.filter(child_id__in=ids).exclude(
+        status__in=[Referral.Status.CONTESTED, Referral.Status.WITHDRAWN])
+    for child_id, moment in referrals.values_list("child_id", "received_at"):
+        collected["nts_referrals"][child_id].append(timezone.localtime(moment).date())
+    for child_id, moment in Arrival.objects.filter(referral__child_id__in=ids).values_list("referral__child_id", "arrived_at"):
+        collected["arrivals"][child_id].append(timezone.localtime(moment).date())
     timelines = {}
     for child_id, date_of_birth in dates_of_birth.items():
         def dates(key: str, cid: uuid.UUID = child_id) -> tuple:
             return tuple(sorted(collected[key].get(cid, [])))  # type: ignore[type-var]
         timelines[child_id] = CaseTimeline(
             date_of_birth=date_of_birth,
-            nts_referrals=(),
-            arrivals=(),
+            nts_referrals=dates("nts_referrals"),
+            arrivals=dates("arrivals"),
             periods_looked_after=tuple(sorted(collected["periods"].get(child_id, []), key=lambda p: p.start)),  # type: ignore[attr-defined]
             placements=tuple(sorted(collected["placements"].get(child_id, []), key=lambda p: p.start)),  # type: ignore[attr-defined]
             care_plans=dates("care_plans"),

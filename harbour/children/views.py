@@ -14,11 +14,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from harbour.accounts import access
+from harbour.allocation.selectors import may_keep_rota
 from harbour.audit.selectors import access_log_for_child
 from harbour.core.calendar import council_calendar
 from harbour.core.models import CouncilSettings
 from harbour.domain.timescales import leaving_care_status
 from harbour.domain.types import Period
+from harbour.referrals.services_arrival import open_arrival_tasks
 
 from . import selectors, services
 from .forms import (
@@ -102,6 +104,9 @@ def child_detail(request: HttpRequest, child_id: Any) -> HttpResponse:
         "child_nav": child_nav(child, "children:detail"),
         "may_edit": access.may_edit_child(request.user),
         "may_read_access_log": access.may_read_access_log(request.user),
+        "nts_referrals": list(child.nts_referrals.order_by("-received_at")),
+        "arrival_tasks": open_arrival_tasks(child),
+        "may_allocate": may_keep_rota(request.user),
     }
     return render(request, "children/detail.html", context)
 

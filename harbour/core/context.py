@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from harbour.accounts.models import Scope
+from harbour.accounts.models import Role, Scope
 
 SECTIONS = [
     ("Home", "/", "home"),
@@ -25,4 +25,17 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     for text, href, _key in sections:
         active = path == href if href == "/" else path.startswith(href)
         items.append({"text": text, "href": href, "active": active})
+    # The NTS referral queue is for those who run intake, and the director (harbour.referrals).
+    from harbour.referrals.selectors import QUEUE_ROLES  # here: the referrals app loads after core
+
+    signing_off = path.startswith("/referrals/sign-off/")
+    if user.role in QUEUE_ROLES:
+        items.append({"text": "Referrals", "href": "/referrals/",
+                      "active": path.startswith("/referrals/") and not signing_off})
+    # Section 20 sign-off waits on the director (delegates reach it from the referral itself).
+    if user.role == Role.DIRECTOR:
+        items.append({"text": "Sign-offs", "href": "/referrals/sign-off/", "active": signing_off})
+    # The allocation rota is kept by team leaders and team managers (harbour.allocation).
+    if user.role in {Role.TEAM_LEADER, Role.TEAM_MANAGER}:
+        items.append({"text": "Rota", "href": "/allocation/", "active": path.startswith("/allocation/")})
     return {"nav_items": items}

@@ -12,9 +12,11 @@ from django.core.management.base import CommandError
 
 from harbour.accounts.access import children_visible_to
 from harbour.accounts.models import Allocation, PartnerGrant, Role, User
+from harbour.allocation.models import RotaMember
 from harbour.audit.models import AuditEvent
 from harbour.children.models import Child, ChildName, DateOfBirthRecord, PeriodLookedAfter
 from harbour.children.selectors import search_children
+from harbour.core.demo_intake import DISTRIBUTION_LIST, SAMPLE_REFERRALS
 from harbour.core.management.commands.demo import (
     DEMO_PASSWORD,
     PRIMARY_USERNAMES,
@@ -23,6 +25,7 @@ from harbour.core.management.commands.demo import (
 from harbour.domain.ages import age_on
 from harbour.domain.names import search_key, sound_key
 from harbour.placements.models import Placement
+from harbour.referrals.models import DistributionEntry, Referral
 from harbour.reviews.models import Review, Visit
 
 TODAY = dt.date(2026, 3, 18)
@@ -104,7 +107,12 @@ def test_demo_builds_every_role_and_the_featured_caseload(council):
         assert User.objects.filter(role=role).exists(), role
     assert set(User.objects.filter(username__in=PRIMARY_USERNAMES).values_list("username", flat=True)) == set(
         PRIMARY_USERNAMES)
-    assert Child.unscoped.count() == 30
+    # The children asked for, and the sample NTS referrals waiting to transfer.
+    assert Child.unscoped.count() == 30 + len(SAMPLE_REFERRALS)
+    assert Referral.objects.filter(status__in=Referral.OPEN).count() == len(SAMPLE_REFERRALS)
+    assert DistributionEntry.objects.filter(active=True).count() == len(DISTRIBUTION_LIST)
+    assert RotaMember.objects.filter(user__role=Role.SOCIAL_WORKER).count() == User.objects.filter(
+        role=Role.SOCIAL_WORKER).count()
 
     social_worker = User.objects.get(username="socialworker")
     leader = User.objects.get(username="teamleader")
@@ -137,7 +145,8 @@ def test_what_was_written_is_what_was_planned(council):
     from django.utils import timezone
 
     plan = build_plan(children=30, seed=1, today=timezone.localdate())
-    stored = sorted(Child.unscoped.values_list("given_names", "family_name", "date_of_birth"))
+    referred = Referral.objects.values("child_id")
+    stored = sorted(Child.unscoped.exclude(id__in=referred).values_list("given_names", "family_name", "date_of_birth"))
     assert stored == sorted(plan.identities())
     # Every name field has its search row, with the keys the search uses.
     for child in Child.unscoped.all():
@@ -190,4 +199,4 @@ def test_logins_only_prints_the_sign_in_table(council):
     for username in PRIMARY_USERNAMES:
         assert f" {username} " in text
     assert DEMO_PASSWORD in text and "Grace Mensah" in text
-    assert Child.unscoped.count() == 30
+    assert Child.unscoped.count() == 30 + len(SAMPLE_REFERRALS)
