@@ -248,6 +248,12 @@ def period_looked_after_add(
     reason_ceased: str = "", request_id: str = "", via: str = "web",
 ) -> PeriodLookedAfter:
     _check_period(start, end, today, child)
+    # Imported here: the referrals app builds on the child's record, not the other way round.
+    from harbour.referrals.services_signoff import sign_off_required
+
+    if sign_off_required(child):
+        raise ValidationError({"start": "The director must approve section 20 accommodation for this child's NTS "
+                                        "referral before the child can be recorded as looked after"})
     for other in PeriodLookedAfter.objects.select_for_update().filter(child=child):
         if _overlaps(start, end, other.start, other.end):
             raise ValidationError(

@@ -350,3 +350,29 @@ def test_only_the_director_reaches_the_delegates_page(role, make_user, signed_in
     assert client.get("/referrals/sign-off/delegates/").status_code == 404
     delegation = SignOffDelegate.objects.create(user=make_user(Role.TEAM_MANAGER), named_by=director, start=TODAY)
     assert client.post(f"/referrals/sign-off/delegates/{delegation.pk}/end/").status_code == 404
+
+
+def test_the_childs_record_refuses_a_period_looked_after_until_section_20_is_approved(make_user, make_team):
+    """Issue 3 item 4: the child cannot be recorded as looked after without the sign-off, by any route."""
+    from harbour.children import services as child_services
+    from harbour.core.calendar import council_calendar
+    from harbour.referrals import services_intake
+
+    team = make_team()
+    leader = make_user(Role.TEAM_LEADER, team=team)
+    director = make_user(Role.DIRECTOR)
+    now = timezone.now()
+    referral = services_intake.referral_create(
+        actor=leader, team=team,
+        referral_details={"received_at": now - dt.timedelta(hours=1), "referring_authority": "Home Office",
+                          "nts_reference": "NTS-GUARD-1"},
+        identity={"given_names": "Samuel"}, claimed_date_of_birth=None, home_office_date_of_birth=None,
+        link_to_child=None, now=now, today=timezone.localdate(), calendar=council_calendar())
+    with pytest.raises(ValidationError) as refused:
+        child_services.period_looked_after_add(actor=leader, child=referral.child, start=timezone.localdate(), end=None,
+                                               today=timezone.localdate())
+    assert "approve section 20" in refused.value.message_dict["start"][0]
+    Section20Approval.objects.create(referral=referral, approved_by=director, approved_at=now)
+    period = child_services.period_looked_after_add(actor=leader, child=referral.child, start=timezone.localdate(),
+                                                    end=None, today=timezone.localdate())
+    assert period.pk
