@@ -8,7 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from harbour.accounts.models import Role, User
-from harbour.core.forms import GovukDateField, GovukForm
+from harbour.core.forms import DateRangeForm, GovukDateField, GovukForm
 
 from .models import RotaMember
 from .selectors import social_workers_for_override
@@ -84,7 +84,7 @@ class TrainingForm(GovukForm):
                                 help_text="For example, 14 9 2026")
 
 
-class LeaveForm(GovukForm):
+class LeaveForm(DateRangeForm):
     user = forms.ModelChoiceField(
         label="Worker", queryset=User.objects.none(), empty_label="Select a worker",
         error_messages={"required": "Select the worker who is on leave",
@@ -101,13 +101,6 @@ class LeaveForm(GovukForm):
         field.queryset = (User.objects.filter(rota_member__isnull=False).select_related("team")  # type: ignore[attr-defined]
                           .order_by("first_name", "last_name"))
         field.label_from_instance = _worker_label  # type: ignore[attr-defined]
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        start, end = data.get("start"), data.get("end")
-        if start and end and end < start:
-            self.add_error("end", "End date must be the same as or after the start date")
-        return data
 
 
 class PracticeLeadForm(GovukForm):

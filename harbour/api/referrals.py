@@ -29,6 +29,7 @@ from harbour.referrals import (
 )
 from harbour.referrals.models import Arrival, FundingClaim, Referral, Section20Approval
 
+from .errors import validation_errors
 from .schemas import ErrorOut
 
 router = Router(tags=["NTS referrals"])
@@ -36,11 +37,6 @@ router = Router(tags=["NTS referrals"])
 
 def _rid(request: HttpRequest) -> str:
     return getattr(request, "request_id", "")
-
-
-def _errors(error: ValidationError) -> dict[str, Any]:
-    return {"detail": [{"loc": ["body", field], "msg": message}
-                       for field, messages in error.message_dict.items() for message in messages]}
 
 
 def _forbidden(error: PermissionDenied) -> Any:
@@ -289,7 +285,7 @@ def create_referral(request: HttpRequest, payload: ReferralIn) -> Any:
     except PermissionDenied as error:
         return _forbidden(error)
     except ValidationError as error:
-        return Status(422, _errors(error))
+        return Status(422, validation_errors(error))
     return Status(201, _referral_out(referral))
 
 
@@ -309,7 +305,7 @@ def decide(request: HttpRequest, referral_id: str, payload: DecisionIn) -> Any:
     except PermissionDenied as error:
         return _forbidden(error)
     except ValidationError as error:
-        return Status(422, _errors(error))
+        return Status(422, validation_errors(error))
     return _referral_out(referral)
 
 
@@ -330,7 +326,7 @@ def send_form(request: HttpRequest, referral_id: str, payload: SendFormIn) -> An
     except PermissionDenied as error:
         return _forbidden(error)
     except ValidationError as error:
-        return Status(422, _errors(error))
+        return Status(422, validation_errors(error))
     return _copies(referral)
 
 
@@ -350,7 +346,7 @@ def sign_off(request: HttpRequest, referral_id: str, payload: SignOffIn) -> Any:
     except PermissionDenied as error:
         return _forbidden(error)
     except ValidationError as error:
-        return Status(422, _errors(error))
+        return Status(422, validation_errors(error))
     referral.refresh_from_db()
     return _referral_out(referral)
 
@@ -383,7 +379,7 @@ def allocate(request: HttpRequest, referral_id: str, payload: AllocateIn) -> Any
     except PermissionDenied as error:
         return _forbidden(error)
     except ValidationError as error:
-        return Status(422, _errors(error))
+        return Status(422, validation_errors(error))
     return Status(201, {"worker_id": turn.allocated.pk, "worker_name": turn.allocated.display_name,
                         "overridden": turn.overridden})
 
@@ -398,7 +394,7 @@ def confirm_placement(request: HttpRequest, referral_id: str, payload: Placement
     except PermissionDenied as error:
         return _forbidden(error)
     except ValidationError as error:
-        return Status(422, _errors(error))
+        return Status(422, validation_errors(error))
     return _referral_out(referral)
 
 
@@ -414,6 +410,6 @@ def record_arrival(request: HttpRequest, referral_id: str, payload: ArrivalIn) -
     except PermissionDenied as error:
         return _forbidden(error)
     except ValidationError as error:
-        return Status(422, _errors(error))
+        return Status(422, validation_errors(error))
     referral.refresh_from_db()
     return Status(201, _referral_out(referral))

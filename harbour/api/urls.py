@@ -24,6 +24,7 @@ from harbour.domain.deadlines import (
 )
 
 from .auth import SignedInSession, TokenAuth
+from .errors import validation_errors
 from .referrals import router as referrals_router
 from .schemas import (
     ChildIn,
@@ -44,11 +45,6 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/referrals", referrals_router)
-
-
-def _errors(error: ValidationError) -> dict[str, Any]:
-    return {"detail": [{"loc": ["body", field], "msg": message}
-                       for field, messages in error.message_dict.items() for message in messages]}
 
 
 class SearchQuery(Schema):
@@ -102,7 +98,7 @@ def create_child(request: HttpRequest, payload: ChildIn) -> Any:
             today=timezone.localdate(), request_id=getattr(request, "request_id", ""), via="api",
         )
     except ValidationError as error:
-        return Status(422, _errors(error))
+        return Status(422, validation_errors(error))
     return Status(201, ChildOut.model_validate(_child_out(child)))
 
 

@@ -8,7 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from harbour.accounts.models import Role, User
-from harbour.core.forms import GovukDateField, GovukForm
+from harbour.core.forms import DateRangeForm, GovukDateField, GovukForm
 
 from .codes import DateOfBirthSource, Ethnicity, LegalStatus, Sex, UpnUnknown
 from .models import ChildName, ChronologyEntry
@@ -130,17 +130,10 @@ class DateOfBirthForm(GovukForm):
     note = forms.CharField(label="Note (optional)", required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class PeriodForm(GovukForm):
+class PeriodForm(DateRangeForm):
     start = GovukDateField(label="Start date", past_or_today=True, help_text="For example, 14 8 2026")
     end = GovukDateField(label="End date (optional)", required=False, past_or_today=True,
                          help_text="Leave empty if it has not ended")
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        start, end = data.get("start"), data.get("end")
-        if start and end and end < start:
-            self.add_error("end", "End date must be the same as or after the start date")
-        return data
 
 
 class LegalStatusForm(PeriodForm):

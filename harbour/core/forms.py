@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -348,3 +349,14 @@ class GovukForm(GovukFormMixin, forms.Form):
 
 class GovukModelForm(GovukFormMixin, forms.ModelForm):
     pass
+
+
+class DateRangeForm(GovukForm):
+    """A form with `start` and `end` dates: an end before the start is put on the end field."""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:
+            self.add_error("end", "End date must be the same as or after the start date")
+        return data
