@@ -24,14 +24,11 @@ pytestmark = pytest.mark.django_db
 TODAY = dt.date(2026, 11, 23)
 NOW = timezone.make_aware(dt.datetime(2026, 11, 23, 16, 5))
 
-# harbour/referrals/urls.py includes views_intake (whose "<str:referral_id>/" is the workspace)
-# before views_signoff, so /referrals/sign-off/ reaches the workspace and answers 404. The fix is
-# to list views_signoff first in that file (not this work's to change); until then the tests of
-# the list page are expected to fail, and they run as ordinary tests as soon as it is fixed.
-LIST_SHADOWED = resolve("/referrals/sign-off/").func is not views_signoff.sign_off_list
-needs_list_url = pytest.mark.xfail(LIST_SHADOWED, strict=True, reason=(
-    "/referrals/sign-off/ is matched by views_intake's <str:referral_id>/ first: list views_signoff.urlpatterns "
-    "before views_intake.urlpatterns in harbour/referrals/urls.py"))
+
+def test_the_sign_off_list_is_not_shadowed_by_a_referral_page():
+    # Fixed paths must come before the referral's own <referral_id>/ pages in referrals/urls.py.
+    assert resolve("/referrals/sign-off/").func is views_signoff.sign_off_list
+    assert resolve("/referrals/sign-off/delegates/").func is views_signoff.delegates
 
 
 def has_button(page: str, text: str) -> bool:
@@ -273,7 +270,6 @@ def test_a_malformed_or_unknown_referral_is_404(director, signed_in):
     assert client.get("/referrals/6f1c1d8e-0000-4000-8000-000000000000/sign-off/").status_code == 404
 
 
-@needs_list_url
 def test_the_list_shows_open_referrals_without_approval_soonest_due_first(director, team, leader, signed_in):
     later = referral_for(new_child(given_names="Later"), team=team, recorded_by=leader, due=dt.date(2026, 12, 4))
     sooner = referral_for(new_child(given_names="Sooner"), team=team, recorded_by=leader, due=dt.date(2026, 11, 27))
@@ -287,7 +283,6 @@ def test_the_list_shows_open_referrals_without_approval_soonest_due_first(direct
     assert f"/referrals/{later.pk}/sign-off/" in page and f"/referrals/{sooner.pk}/sign-off/" in page
 
 
-@needs_list_url
 def test_the_list_takes_as_many_queries_for_30_referrals_as_for_3(director, team, leader, signed_in):
     client = signed_in(director)
 
