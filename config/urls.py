@@ -12,6 +12,7 @@ urlpatterns = [
     path("referrals/", include("harbour.referrals.urls")),
     path("shared/", include("harbour.referrals.urls_shared")),
     path("allocation/", include("harbour.allocation.urls")),
+    path("placements/", include("harbour.placements.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

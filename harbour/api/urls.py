@@ -25,6 +25,9 @@ from harbour.domain.deadlines import (
 
 from .auth import SignedInSession, TokenAuth
 from .errors import validation_errors
+from .placement_requests import router as placement_requests_router
+from .placements import router as placements_router
+from .providers import router as providers_router
 from .referrals import router as referrals_router
 from .schemas import (
     ChildIn,
@@ -45,6 +48,9 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/referrals", referrals_router)
+api.add_router("/providers", providers_router)
+api.add_router("/placement-requests", placement_requests_router)
+api.add_router("/placements", placements_router)
 
 
 class SearchQuery(Schema):

@@ -1,0 +1,7 @@
+"""The provider directory and vacancies."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["providers"])
