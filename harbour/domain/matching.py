@@ -25,6 +25,23 @@ from harbour.domain.ages import age_on  # noqa: F401  (the age on the date neede
 
 SUPPORTED_ACCOMMODATION_MINIMUM_AGE = 16
 
+# The needs a request names and a provider can meet: code, and the words used in sentences.
+NEEDS: dict[str, str] = {
+    "health": "physical health needs",
+    "mental_health": "emotional and mental health support",
+    "trauma": "trauma-informed care",
+    "disability": "disability",
+    "education": "help into school or college",
+    "esol": "English language support",
+    "exploitation": "risk of exploitation or trafficking",
+    "missing": "risk of going missing",
+    "substances": "substance misuse",
+    "offending": "offending behaviour",
+    "self_harm": "risk of self-harm",
+    "faith_practice": "support to practise their faith",
+    "diet": "dietary needs",
+}
+
 
 @dataclass(frozen=True)
 class ChildProfile:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from harbour.domain.matching import NEEDS
+
 
 class PlacementType(models.TextChoices):
     """PLACE: the type of placement."""
@@ -94,19 +96,7 @@ class ReasonNewEpisode(models.TextChoices):
     U = "U", "Change of legal status and placement, same carer"
 
 
-class Need(models.TextChoices):
-    """The needs a placement request names and a provider says it can meet."""
-
-    HEALTH = "health", "Physical health needs"
-    MENTAL_HEALTH = "mental_health", "Emotional and mental health support"
-    TRAUMA = "trauma", "Trauma-informed care"
-    DISABILITY = "disability", "Disability"
-    EDUCATION = "education", "Help into school or college"
-    ESOL = "esol", "English language support"
-    EXPLOITATION = "exploitation", "Risk of exploitation or trafficking"
-    MISSING = "missing", "Risk of going missing"
-    SUBSTANCES = "substances", "Substance misuse"
-    OFFENDING = "offending", "Offending behaviour"
-    SELF_HARM = "self_harm", "Risk of self-harm"
-    FAITH_PRACTICE = "faith_practice", "Support to practise their faith"
-    DIET = "diet", "Dietary needs"
+# The needs a placement request names and a provider says it can meet; the words live in the domain
+# so that matching can explain itself without Django.
+Need = models.TextChoices("Need", [(code.upper(), (code, words[:1].upper() + words[1:]))
+                                   for code, words in NEEDS.items()])
