@@ -38,4 +38,25 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     # The allocation rota is kept by team leaders and team managers (harbour.allocation).
     if user.role in {Role.TEAM_LEADER, Role.TEAM_MANAGER}:
         items.append({"text": "Rota", "href": "/allocation/", "active": path.startswith("/allocation/")})
+    items.extend(_placement_items(user, path))
     return {"nav_items": items}
+
+
+PLACEMENT_REQUEST_ROLES = {Role.PLACEMENTS_OFFICER, Role.COMMISSIONING_OFFICER, Role.TEAM_LEADER, Role.TEAM_MANAGER}
+DIRECTORY_ROLES = {Role.PLACEMENTS_OFFICER, Role.COMMISSIONING_OFFICER}
+SUFFICIENCY_ROLES = {Role.PLACEMENTS_OFFICER, Role.COMMISSIONING_OFFICER, Role.DIRECTOR, Role.PERFORMANCE_ANALYST}
+
+
+def _placement_items(user: Any, path: str) -> list[dict[str, Any]]:
+    """Placements (harbour.placements): requests, the directory and sufficiency; a provider's own view."""
+    entries = []
+    if user.role in PLACEMENT_REQUEST_ROLES:
+        entries.append(("Placements", "/placements/requests/"))
+    if user.role in DIRECTORY_ROLES:
+        entries.append(("Providers", "/placements/providers/"))
+    if user.role in SUFFICIENCY_ROLES:
+        entries.append(("Sufficiency", "/placements/sufficiency/"))
+    agency = getattr(user, "partner_agency", None) if user.role == Role.PARTNER else None
+    if agency is not None and agency.kind == "provider":
+        entries.append(("Placement requests", "/placements/provider/"))
+    return [{"text": text, "href": href, "active": path.startswith(href)} for text, href in entries]

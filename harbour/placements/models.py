@@ -20,7 +20,12 @@ from django.conf import settings
 from django.db import models
 
 from harbour.core.models import Record
-from harbour.placements.codes import Need, PlacementProviderCode, PlacementType, ReasonPlacementChange
+from harbour.placements.codes import (
+    Need,
+    PlacementProviderCode,
+    PlacementType,
+    ReasonPlacementChange,
+)
 
 
 class Track(models.TextChoices):
@@ -102,7 +107,9 @@ class Provider(Record):
 
     @property
     def track(self) -> str:
-        return Track.IN_HOUSE if self.kind in self.IN_HOUSE_KINDS else Track.EXTERNAL
+        # A children's home the council runs itself is in-house too.
+        in_house = self.kind in self.IN_HOUSE_KINDS or self.place_provider == PlacementProviderCode.PR1
+        return Track.IN_HOUSE if in_house else Track.EXTERNAL
 
 
 class NeedsProfile(models.Model):

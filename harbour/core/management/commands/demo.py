@@ -30,6 +30,7 @@ from django.utils import timezone
 from harbour.core import demo_data as data
 from harbour.core.calendar import council_calendar
 from harbour.core.demo_intake import seed_intake, seed_sample_referrals
+from harbour.core.demo_placements import seed_directory
 from harbour.domain import timescales as ts
 from harbour.domain.ages import add_months, age_on, birthday
 from harbour.domain.names import search_key, sound_key
@@ -1232,10 +1233,12 @@ def write_plan(plan: CouncilPlan) -> dict[str, int]:
     PartnerGrant.objects.bulk_create(grants)
     intake = seed_intake(users=users, agencies=agencies, today=plan.today)
     referred = seed_sample_referrals(users=users, now=timezone.now(), today=plan.today)
+    directory = seed_directory(agencies=agencies, today=plan.today, seed=plan.seed)
     record_event(actor=None, action="create", record_type="demo.Council", record_id=f"seed-{plan.seed}",
                  details={"children": len(plan.children), "seed": plan.seed})
     counts = {"users": len(users), "teams": len(teams), "partner agencies": len(agencies),
-              "children": len(children), "partner grants": len(grants), **intake, "NTS referrals awaiting transfer": referred}
+              "children": len(children), "partner grants": len(grants), **intake,
+              "NTS referrals awaiting transfer": referred, **directory}
     labels = {"names": "names", "dobs": "dates of birth", "legal": "legal statuses",
               "periods": "periods looked after", "placements": "placements", "care_plans": "care plans",
               "reviews": "reviews", "visits": "visits", "health": "health assessments", "peps": "PEPs",
