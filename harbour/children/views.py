@@ -55,6 +55,7 @@ def child_nav(child: Child, active: str) -> list[dict[str, Any]]:
         ("Overview", "children:detail"),
         ("Identity and age", "children:identity"),
         ("Legal status and care", "children:legal"),
+        ("Placements", "placements:child"),
     ]
     return [{"text": text, "href": reverse(name, args=[child.pk]), "active": name == active} for text, name in items]
 
