@@ -133,6 +133,7 @@ def _legal_items(child: Child) -> list[TimelineItem]:
 
 
 def _placement_items(child: Child) -> list[TimelineItem]:
+    """Placements are recorded once, as placements; the timeline reads them (with the reason for a move)."""
     items = []
     for placement in Placement.objects.filter(child=child):
         items.append(TimelineItem(
@@ -140,7 +141,10 @@ def _placement_items(child: Child) -> list[TimelineItem]:
             placement.get_placement_type_display() + (" (long-term)" if placement.long_term else ""),
         ))
         if placement.end:
-            items.append(TimelineItem("placement", f"Placement with {placement.carer_or_provider} ended", placement.end, "Harbour"))
+            reason = placement.get_reason_for_change_display() if placement.reason_for_change else ""
+            description = ". ".join(part for part in (f"Reason: {reason}" if reason else "", placement.end_note) if part)
+            items.append(TimelineItem("placement", f"Placement with {placement.carer_or_provider} ended", placement.end,
+                                      "Harbour", description))
     return items
 
 

@@ -6,9 +6,10 @@ placement postcodes, reason for a change) so the return follows from it without 
 (reference section 4.3). A change of placement ends the current placement on the day the new one
 starts: that day is both the old episode's DEC and the new one's DECOM, as the return counts them.
 
-Each start, change and end goes on the child's timeline and tells the people concerned (the allocated
-social worker, the IRO and every partner agency the record is shared with) by email after commit,
-with no personal details in the email. The statutory visit clock (reg 28: within one week of any
+Each start, change and end appears on the child's timeline (which reads the placements themselves,
+so nothing is written twice) and tells the people concerned (the allocated social worker, the IRO
+and every partner agency the record is shared with) by email after commit, with no personal details
+in the email. The statutory visit clock (reg 28: within one week of any
 placement starting) follows from the placement itself: `harbour.domain.timescales` reads it.
 """
 
@@ -28,8 +29,7 @@ from django.utils import timezone
 from harbour.accounts.models import Allocation, PartnerGrant, Role, User
 from harbour.audit.models import AuditEvent
 from harbour.audit.services import record_change, snapshot
-from harbour.children import services as child_services
-from harbour.children.models import Child, ChronologyEntry, PeriodLookedAfter
+from harbour.children.models import Child, PeriodLookedAfter
 from harbour.core.outbox import queue_email
 from harbour.domain.ages import age_on
 from harbour.domain.formatting import long_date
@@ -81,11 +81,6 @@ def _audit(actor: User, action: str, instance: Any, child: Child, before: dict[s
 def _looked_after_on(child: Child, day: dt.date) -> bool:
     return PeriodLookedAfter.objects.filter(Q(end__isnull=True) | Q(end__gte=day), child=child,
                                             start__lte=day).exists()
-
-
-def _at(day: dt.date) -> dt.datetime:
-    """Midday on the day, so the timeline shows the right date whatever the time zone."""
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(12)))
 
 
 def _start_errors(
@@ -167,13 +162,6 @@ def _tell_people_concerned(child: Child, subject: str, today: dt.date) -> None:
     addresses += [grant.agency.email for grant in grants if grant.agency.email]
     for address in dict.fromkeys(addresses):
         queue_email(to=address, subject=subject, body=body, about=child)
-
-
-def _timeline(actor: User, child: Child, day: dt.date, title: str, description: str, request_id: str,
-              via: str) -> None:
-    child_services.chronology_add(actor=actor, child=child, kind=ChronologyEntry.Kind.SIGNIFICANT_EVENT,
-                                  occurred_at=min(_at(day), timezone.now()), title=title, description=description,
-                                  request_id=request_id, via=via)
 
 
 def _create(
@@ -267,9 +255,6 @@ def placement_start(
                         carer_or_provider=carer_or_provider, provider=provider, place_provider=place_provider,
                         urn=urn, postcode=postcode, home_postcode=home_postcode, long_term=long_term,
                         cost_per_week=cost_per_week, today=today, request_id=request_id, via=via, errors={})
-    _timeline(actor, locked, start, f"Placed with {placement.carer_or_provider}",
-              f"{placement.get_placement_type_display()}" + (", planned to last until 18" if long_term else ""),
-              request_id, via)
     _tell_people_concerned(locked, "A placement has started for a child you work with", today)
     return placement
 
@@ -328,9 +313,6 @@ def placement_change(
                         carer_or_provider=carer_or_provider, provider=provider, place_provider=place_provider,
                         urn=urn, postcode=postcode, home_postcode=home_postcode, long_term=long_term,
                         cost_per_week=cost_per_week, today=today, request_id=request_id, via=via, errors={})
-    reason = ReasonPlacementChange(reason_for_change).label if reason_for_change else "temporary placement ended"
-    _timeline(actor, locked, start, f"Moved from {current.carer_or_provider} to {placement.carer_or_provider}",
-              f"{placement.get_placement_type_display()}. Reason for the change: {reason}.", request_id, via)
     _tell_people_concerned(locked, "A child you work with has moved placement", today)
     return placement
 
@@ -378,8 +360,6 @@ def placement_end(
     locked.end_note = end_note
     locked.save(update_fields=["end", "reason_for_change", "end_note"])
     _audit(actor, AuditEvent.Action.UPDATE, locked, locked_child, before, request_id, via)
-    _timeline(actor, locked_child, end, f"Placement with {locked.carer_or_provider} ended",
-              end_note or "", request_id, via)
     _tell_people_concerned(locked_child, "A placement has ended for a child you work with", today)
     return locked
 

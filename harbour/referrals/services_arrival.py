@@ -292,6 +292,15 @@ def _time_of_day(value: dt.datetime) -> str:
     return f"{hour}:{value.minute:02d}{'am' if value.hour < 12 else 'pm'}"
 
 
+def chosen_placement_request(referral: Referral) -> Any:
+    """The placement request for this referral whose offer the child chose, if any (harbour.placements)."""
+    from harbour.placements.models import PlacementRequest
+
+    return (PlacementRequest.objects.filter(referral=referral, status=PlacementRequest.Status.CHOSEN,
+                                            chosen_offer__isnull=False)
+            .select_related("chosen_offer__provider").first())
+
+
 def _as_arrival_error(error: ValidationError) -> ValidationError:
     """The child's record speaks of a period's start; on this form that is the arrival date."""
     if not hasattr(error, "error_dict"):
@@ -385,6 +394,12 @@ def record_arrival(
              "Only team leaders, team managers and the child's allocated social worker may record the arrival")
 
     carer_or_provider = " ".join(carer_or_provider.split())
+    chosen = chosen_placement_request(locked)
+    if chosen is not None and chosen.chosen_offer is not None:
+        # The child chose among offers: the placement is that offer's, whatever the form says.
+        offer = chosen.chosen_offer
+        placement_type, postcode = offer.provider.place_type, offer.provider.postcode
+        carer_or_provider = offer.carer_or_unit or offer.provider.name
     errors: dict[str, Any] = dict(arrival_blockers(locked, social_worker=social_worker))
     errors.update(_input_errors(referral=locked, arrived_at=arrived_at, placement_type=placement_type,
                                 carer_or_provider=carer_or_provider, postcode=postcode, now=now, today=today))
@@ -408,11 +423,20 @@ def record_arrival(
                                         end=None, today=today, request_id=request_id, via=via)
     except ValidationError as error:
         raise _as_arrival_error(error) from error
-    placement = Placement.objects.create(
-        child=child, start=arrived_on, placement_type=placement_type, carer_or_provider=carer_or_provider,
-        postcode=clean_postcode(postcode),
-    )
-    _audit_create(actor, placement, child, request_id, via)
+    # The first placement: the offer chosen on the placement request when there is one (its provider
+    # gives the SSDA903 coding), otherwise what the form says.
+    from harbour.placements import services_placements
+
+    try:
+        if chosen is not None:
+            placement = services_placements.placement_from_offer(actor=actor, request=chosen, start=arrived_on,
+                                                                 today=today, request_id=request_id, via=via)
+        else:
+            placement = services_placements.placement_start(
+                actor=actor, child=child, start=arrived_on, placement_type=placement_type,
+                carer_or_provider=carer_or_provider, postcode=postcode, today=today, request_id=request_id, via=via)
+    except ValidationError as error:
+        raise _as_arrival_error(error) from error
 
     arrival = Arrival.objects.create(
         referral=locked, arrived_at=arrived_at, first_placement=placement,
@@ -447,7 +471,7 @@ def record_arrival(
     child_services.chronology_add(
         actor=actor, child=child, kind=ChronologyEntry.Kind.SIGNIFICANT_EVENT, occurred_at=arrived_at,
         title="Arrived in the council's care",
-        description=(f"Placed with {carer_or_provider} ({Placement.PlacementType(placement_type).label}), "
+        description=(f"Placed with {placement.carer_or_provider} ({placement.get_placement_type_display()}), "
                      f"accommodated under section 20. National Transfer Scheme referral {locked.nts_reference}: "
                      f"{outcome_text(arrival, locked)[:1].lower()}{outcome_text(arrival, locked)[1:]}."),
         request_id=request_id, via=via,

@@ -89,6 +89,8 @@ def placement(request: HttpRequest, referral_id: Any) -> HttpResponse:
         "errors": errors,
         "clock": _clock(referral),
         "may_manage": may_manage,
+        # The twin-track search itself lives in harbour.placements; the referral shows where it stands.
+        "placement_requests": list(referral.placement_requests.order_by("-created_at")),
         "may_record_arrival": (referral.status == Referral.Status.ACCEPTED
                                and services.may_record_arrival(request.user, social_worker)),
     }
@@ -108,6 +110,11 @@ def arrival(request: HttpRequest, referral_id: Any) -> HttpResponse:
         return redirect("referrals:arrival_done", referral.pk)
     form = ArrivalForm(request.POST or None,
                        initial={"carer_or_provider": referral.placement_confirmed_description[:200]})
+    chosen = services.chosen_placement_request(referral)
+    if chosen is not None:
+        # The placement is the offer the child chose: the form asks only when they arrived.
+        for name in ("placement_type", "carer_or_provider", "postcode"):
+            form.fields[name].required = False
     if request.method == "POST" and form.is_valid():
         try:
             services.record_arrival(
@@ -127,6 +134,7 @@ def arrival(request: HttpRequest, referral_id: Any) -> HttpResponse:
         "clock": _clock(referral),
         "social_worker": social_worker,
         "may_record": may_record,
+        "chosen_request": chosen,
         "blockers": services.arrival_blockers(referral, social_worker=social_worker) if may_record else {},
     }
     return render(request, "referrals/arrival.html", context, status=422 if form.errors else 200)
