@@ -36,6 +36,7 @@ from harbour.domain.formatting import long_date
 from harbour.domain.matching import NEEDS, SUPPORTED_ACCOMMODATION_MINIMUM_AGE
 
 from .codes import (
+    NO_PROVIDER_CODE_TYPES,
     NO_URN_TYPES,
     SUPPORTED_ACCOMMODATION_TYPES,
     TEMPORARY_TYPES,
@@ -85,7 +86,7 @@ def _looked_after_on(child: Child, day: dt.date) -> bool:
 
 def _start_errors(
     *, child: Child, start: dt.date, placement_type: str, carer_or_provider: str, place_provider: str,
-    urn: str, typed_urn: bool, today: dt.date,
+    urn: str, typed: bool, today: dt.date,
 ) -> dict[str, str]:
     errors: dict[str, str] = {}
     if start > today:
@@ -106,9 +107,19 @@ def _start_errors(
         errors["carer_or_provider"] = "Enter the name of the carer or provider"
     elif len(carer_or_provider) > MAX_NAME_LENGTH:
         errors["carer_or_provider"] = f"Carer or provider name must be {MAX_NAME_LENGTH} characters or fewer"
+    errors.update(_code_errors(placement_type=placement_type, place_provider=place_provider, urn=urn, typed=typed))
+    return errors
+
+
+def _code_errors(*, placement_type: str, place_provider: str, urn: str, typed: bool) -> dict[str, str]:
+    """PLACE_PROVIDER and URN: known codes, and none typed where the type of placement has none."""
+    errors: dict[str, str] = {}
     if place_provider and place_provider not in PlacementProviderCode.values:
         errors["place_provider"] = "Select who provides the placement"
-    if typed_urn and urn and placement_type in NO_URN_TYPES:
+    elif typed and place_provider and placement_type in NO_PROVIDER_CODE_TYPES:
+        # SSDA903 rules 178 and 213 (2025-26): no PLACE_PROVIDER on T0 to T3 and Z11 to Z14.
+        errors["place_provider"] = "Leave who provides the placement blank: this type of placement does not have one"
+    if typed and urn and placement_type in NO_URN_TYPES:
         errors["urn"] = "Leave the Ofsted number blank: this type of placement does not have one"
     elif urn and not (urn.isalnum() and 6 <= len(urn) <= 8):
         errors["urn"] = "Enter the Ofsted unique reference number, for example SC123456"
@@ -131,8 +142,11 @@ def _overlap_error(child: Child, start: dt.date, *, ignoring: Placement | None =
     return None
 
 
-def _reason_error(child: Child, placement: Placement, reason: str, end: dt.date) -> str | None:
-    if placement.placement_type in TEMPORARY_TYPES:
+def _reason_error(child: Child, placement: Placement, reason: str, end: dt.date, *,
+                  next_type: str = "") -> str | None:
+    """Why `placement` ended. Not needed when it, or the placement that follows it, is a temporary
+    T0 to T4 (SSDA903 rule 226, "including on the preceding episode")."""
+    if placement.placement_type in TEMPORARY_TYPES or next_type in TEMPORARY_TYPES:
         return None if not reason or reason in ReasonPlacementChange.values else "Select a reason from the list"
     if not reason:
         return "Select why the placement changed"
@@ -144,24 +158,35 @@ def _reason_error(child: Child, placement: Placement, reason: str, end: dt.date)
     return None
 
 
-def _tell_people_concerned(child: Child, subject: str, today: dt.date) -> None:
-    """Email the allocated workers and every agency the record is shared with: no personal details."""
-    now = timezone.now()
-    link = settings.HARBOUR_BASE_URL.rstrip("/") + reverse("placements:child", args=[child.pk])
-    body = ("A child you work with has a change to their placement recorded in Harbour.\n\n"
+def _notice(route: str, child: Child) -> str:
+    link = settings.HARBOUR_BASE_URL.rstrip("/") + reverse(route, args=[child.pk])
+    return ("A child you work with has a change to their placement recorded in Harbour.\n\n"
             f"Sign in to Harbour to see the details:\n{link}\n\n"
             "This email holds no personal details. Do not reply with any.")
-    addresses: list[str] = []
+
+
+def _tell_people_concerned(child: Child, subject: str, today: dt.date) -> None:
+    """Email the allocated workers and every agency the record is shared with: no personal details.
+
+    Queued in the caller's transaction, so sent only after it commits (`core.outbox`). Workers get
+    the link to the placements page; partner agencies the link to the child's record, which shows
+    them only what is shared (the placements page is the council's)."""
+    now = timezone.now()
+    recipients: dict[str, str] = {}
     workers = Allocation.objects.filter(
         Q(end__isnull=True) | Q(end__gte=today), child=child, start__lte=today,
         kind__in=[Allocation.Kind.SOCIAL_WORKER, Allocation.Kind.IRO],
     ).select_related("worker")
-    addresses += [allocation.worker.email for allocation in workers if allocation.worker.email]
+    for allocation in workers:
+        if allocation.worker.email:
+            recipients.setdefault(allocation.worker.email, "placements:child")
     grants = PartnerGrant.objects.filter(child=child, revoked_at__isnull=True, expires_at__gt=now).select_related(
         "agency")
-    addresses += [grant.agency.email for grant in grants if grant.agency.email]
-    for address in dict.fromkeys(addresses):
-        queue_email(to=address, subject=subject, body=body, about=child)
+    for grant in grants:
+        if grant.agency.email:
+            recipients.setdefault(grant.agency.email, "children:detail")
+    for address, route in recipients.items():
+        queue_email(to=address, subject=subject, body=_notice(route, child), about=child)
 
 
 def _create(
@@ -171,7 +196,7 @@ def _create(
     errors: dict[str, str], ignoring: Placement | None = None,
 ) -> Placement:
     carer_or_provider = " ".join(carer_or_provider.split())
-    typed_urn = provider is None
+    typed = provider is None
     if provider is not None:
         placement_type = placement_type or provider.place_type
         place_provider = place_provider or provider.place_provider
@@ -180,11 +205,15 @@ def _create(
         cost_per_week = cost_per_week if cost_per_week is not None else provider.cost_per_week
         carer_or_provider = carer_or_provider or provider.name
     urn = urn.strip().upper()
-    if placement_type in NO_URN_TYPES and not typed_urn:
-        urn = ""  # the provider's own number does not belong on this type of placement
+    # The provider's own number and code do not belong on these types of placement (SSDA903 rules
+    # 178, 213 and 222): dropped when they came from the directory, refused when typed.
+    if placement_type in NO_URN_TYPES and not typed:
+        urn = ""
+    if placement_type in NO_PROVIDER_CODE_TYPES and not typed:
+        place_provider = ""
     errors.update(_start_errors(child=child, start=start, placement_type=placement_type,
                                 carer_or_provider=carer_or_provider, place_provider=place_provider, urn=urn,
-                                typed_urn=typed_urn, today=today))
+                                typed=typed, today=today))
     try:
         postcode = clean_postcode(postcode, "postcode")
     except ValidationError as error:
@@ -292,7 +321,8 @@ def placement_change(
     if start < current.start:
         errors["start"] = (f"The move must be on or after the current placement started, "
                            f"{long_date(current.start)}")
-    if reason_error := _reason_error(locked, current, reason_for_change, start):
+    next_type = placement_type or (provider.place_type if provider is not None else "")
+    if reason_error := _reason_error(locked, current, reason_for_change, start, next_type=next_type):
         errors["reason_for_change"] = reason_error
     end_note = " ".join(end_note.split())
     if len(end_note) > MAX_NOTE_LENGTH:
@@ -378,7 +408,9 @@ def placement_from_offer(
     """Start the placement the child chose: provider, codes, postcode and cost come from the offer.
     When the child has a current placement this is a change of placement carrying out the care plan
     (CARPL). The request is marked placed."""
-    locked_request = PlacementRequest.objects.select_for_update().select_related(
+    # Lock the request row only: PostgreSQL refuses FOR UPDATE on the nullable side of the outer
+    # join that select_related makes for the chosen offer.
+    locked_request = PlacementRequest.objects.select_for_update(of=("self",)).select_related(
         "chosen_offer__provider", "child").get(pk=request.pk)
     offer = locked_request.chosen_offer
     if offer is None:

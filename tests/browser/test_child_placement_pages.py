@@ -60,3 +60,41 @@ def test_needs_page(world: Any, signed_in_page: Any) -> None:
     expect(page.get_by_role("heading", name="Placements", exact=True)).to_be_visible()
     assert NeedsProfile.objects.get(child=world.child).needs == ["trauma", "esol"]
     assert_no_axe_violations(page)
+
+
+def test_a_change_recorded_from_the_keyboard_and_the_end_page(world: Any, signed_in_page: Any) -> None:
+    """The whole change by keyboard: type, choose with the arrow keys, press Enter to send. The new
+    placement and its derived episode then show on the placements page; the end page passes axe."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from harbour.placements.models import Placement
+
+    moved_on = timezone.localdate() - dt.timedelta(days=1)
+    page = signed_in_page(world.worker)
+    page.goto(f"/placements/child/{world.child.pk}/change/")
+    page.locator("#id_start-day").fill(str(moved_on.day))
+    page.keyboard.press("Tab")
+    page.keyboard.type(str(moved_on.month))
+    page.keyboard.press("Tab")
+    page.keyboard.type(str(moved_on.year))
+    page.get_by_label("Why did the placement change?").select_option("CHILD")
+    page.get_by_label("Type of placement", exact=False).select_option("U6")
+    page.get_by_label("Carer or provider name", exact=False).fill("Mr and Mrs Rahimi")
+    page.get_by_label("Child's home postcode", exact=False).fill("HB7 3CD")
+    page.get_by_label("No", exact=True).check()
+    with page.expect_navigation():
+        page.get_by_label("Carer or provider name", exact=False).press("Enter")
+    assert page.url.endswith(f"/placements/child/{world.child.pk}/")
+    expect(page.locator("main")).to_contain_text("Living with Mr and Mrs Rahimi")
+    expect(page.get_by_role("region", name="SSDA903 episodes")).to_contain_text("CHILD")
+    assert_no_axe_violations(page)
+
+    current = Placement.objects.get(child=world.child, end__isnull=True)
+    page.goto(f"/placements/child/{world.child.pk}/{current.pk}/end/")
+    assert_structure(page)
+    assert_no_axe_violations(page)
+    submit(page, "End the placement")
+    assert_error_state(page, "Enter end date")
+    assert_no_axe_violations(page)

@@ -95,3 +95,66 @@ def test_the_needs_profile_round_trip(worker: Any, child: Any) -> None:
                      content_type="application/json", **headers)
     assert bad.status_code == 422
     assert bad.json()["detail"][0]["loc"] == ["body", "needs"]
+
+
+def test_writes_for_a_child_outside_the_scope_are_404_and_save_nothing(
+    make_user: Any, make_team: Any, make_agency: Any, share_with: Any, worker: Any, child: Any,
+) -> None:
+    stranger = make_user(Role.SOCIAL_WORKER, team=make_team())
+    agency = make_agency(kind="provider")
+    share_with(child, agency, by=worker)
+    provider_user = make_user(Role.PARTNER, agency=agency)
+    body = {"start": "2026-09-01", "placement_type": "U6", "carer_or_provider": "Ms Haile"}
+    for user in (stranger, provider_user):
+        client, headers = Client(), auth(user)
+        assert post(client, f"/api/v1/placements/children/{child.pk}", body, headers).status_code == 404
+        assert client.get(f"/api/v1/placements/children/{child.pk}/needs", **headers).status_code == 404
+    assert not Placement.objects.exists()
+
+
+def test_readers_may_read_but_not_place(make_user: Any, child: Any) -> None:
+    director = make_user(Role.DIRECTOR)
+    client, headers = Client(), auth(director)
+    assert client.get(f"/api/v1/placements/children/{child.pk}", **headers).status_code == 200
+    answer = post(client, f"/api/v1/placements/children/{child.pk}",
+                  {"start": "2026-09-01", "placement_type": "U6", "carer_or_provider": "Ms Haile"}, headers)
+    assert answer.status_code == 403
+    assert not Placement.objects.exists()
+
+
+def test_a_change_without_a_reason_is_422_on_the_reason(worker: Any, child: Any) -> None:
+    client, headers = Client(), auth(worker)
+    post(client, f"/api/v1/placements/children/{child.pk}",
+         {"start": "2026-09-01", "placement_type": "U6", "carer_or_provider": "Ms Haile"}, headers)
+    answer = post(client, f"/api/v1/placements/children/{child.pk}/change",
+                  {"start": "2026-10-05", "placement_type": "U6", "carer_or_provider": "Mrs Thompson"}, headers)
+    assert answer.status_code == 422
+    assert answer.json()["detail"] == [{"loc": ["body", "reason_for_change"], "msg": "Select why the placement changed"}]
+    assert Placement.objects.get(child=child).end is None
+
+
+def test_two_placements_at_once_are_422_on_the_start(worker: Any, child: Any) -> None:
+    client, headers = Client(), auth(worker)
+    body = {"start": "2026-09-01", "placement_type": "U6", "carer_or_provider": "Ms Haile"}
+    assert post(client, f"/api/v1/placements/children/{child.pk}", body, headers).status_code == 201
+    answer = post(client, f"/api/v1/placements/children/{child.pk}", {**body, "start": "2026-10-01"}, headers)
+    assert answer.status_code == 422
+    assert answer.json()["detail"][0]["loc"] == ["body", "start"]
+    assert "End it first or record a change of placement" in answer.json()["detail"][0]["msg"]
+
+
+def test_a_provider_not_in_the_directory_is_422(worker: Any, child: Any) -> None:
+    answer = post(Client(), f"/api/v1/placements/children/{child.pk}",
+                  {"start": "2026-09-01", "provider_id": "00000000-0000-0000-0000-000000000000"}, auth(worker))
+    assert answer.status_code == 422
+    assert answer.json()["detail"][0]["loc"] == ["body", "provider_id"]
+
+
+def test_reads_through_the_api_are_logged(worker: Any, child: Any) -> None:
+    from harbour.audit.models import AccessLogEntry
+
+    client, headers = Client(), auth(worker)
+    client.get(f"/api/v1/placements/children/{child.pk}", **headers)
+    client.get(f"/api/v1/placements/children/{child.pk}/needs", **headers)
+    routes = set(AccessLogEntry.objects.filter(child_id=child.pk, user=worker).values_list("route", flat=True))
+    assert {"api:child_placements", "api:child_needs"} <= routes
