@@ -202,9 +202,7 @@ class ProviderRequestOut(Schema):
     age_years: int | None
     sex: str
     languages: str
-    faith: str
-    communities: str
-    needs: list[str]
+    needs: list[str] = Field(description="Only needs that are not special-category data")
     area_wanted: str
     needed_from: dt.date
     summary_for_providers: str
@@ -262,7 +260,7 @@ def provider_requests(request: HttpRequest) -> Any:
         "id": row.recipient_id, "provider_name": row.provider_name, "asked_at": row.asked_at, "answer": row.answer,
         "answered_at": row.answered_at, "status": row.status_text, "open_for_offers": row.open_for_offers,
         "age_years": row.profile.age_years, "sex": row.profile.sex, "languages": row.profile.languages,
-        "faith": row.profile.faith, "communities": row.profile.communities, "needs": row.profile.needs,
+        "needs": row.profile.needs,
         "area_wanted": row.profile.area_wanted, "needed_from": row.profile.needed_from,
         "summary_for_providers": row.profile.summary_for_providers,
         "your_offer": asdict(row.own_offer) if row.own_offer else None,

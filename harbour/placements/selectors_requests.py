@@ -172,9 +172,25 @@ def preview_request(request: PlacementRequest, child: Child) -> PlacementRequest
     return preview
 
 
-def profile_preview(child: Child, *, on: dt.date) -> SafeProfile:
-    """What providers would be told of the child from the record today, for a request needed on `on`."""
-    return safe_profile(preview_request(PlacementRequest(child_id=child.pk, needed_from=on), child))
+@dataclass(frozen=True)
+class RecordProfile:
+    """The child's record as matching uses it (for the council's eyes: faith, communities and every need)."""
+
+    age_years: int | None
+    sex: str
+    languages: str
+    faith: str
+    communities: str
+    needs: list[str]
+
+
+def record_profile(child: Child, *, on: dt.date) -> RecordProfile:
+    preview = preview_request(PlacementRequest(child_id=child.pk, needed_from=on), child)
+    return RecordProfile(
+        age_years=preview.age_years, sex=SEX_WORDS.get(preview.sex, "Not known"), languages=preview.languages,
+        faith=preview.faith, communities=preview.communities,
+        needs=[Need(code).label for code in preview.needs or [] if code in Need.values],
+    )
 
 
 def request_page(request: PlacementRequest, child: Child, *, now: dt.datetime) -> RequestPage:
@@ -280,19 +296,23 @@ class SafeProfile:
     age_years: int | None
     sex: str
     languages: str
-    faith: str
-    communities: str
     needs: list[str]
     area_wanted: str
     needed_from: dt.date
     summary_for_providers: str
 
 
+# Providers are never told the child's religion, ethnicity (nor the nationality and communities that
+# stand for it), health, immigration status or trafficking (security checklist item 4). The council
+# matches on those itself, against what the directory says each provider offers; providers see only
+# the needs that are none of these.
+PROVIDER_VISIBLE_NEEDS = ("education", "esol", "missing")
+
+
 def safe_profile(request: PlacementRequest) -> SafeProfile:
     return SafeProfile(
         age_years=request.age_years, sex=SEX_WORDS.get(request.sex, "Not known"), languages=request.languages,
-        faith=request.faith, communities=request.communities,
-        needs=[Need(code).label for code in request.needs or [] if code in Need.values],
+        needs=[Need(code).label for code in request.needs or [] if code in PROVIDER_VISIBLE_NEEDS],
         area_wanted=request.area_wanted, needed_from=request.needed_from,
         summary_for_providers=request.summary_for_providers,
     )

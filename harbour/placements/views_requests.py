@@ -159,7 +159,7 @@ def request_new(request: HttpRequest, child_id: Any) -> HttpResponse:
                          .order_by("needed_from"))
     return render(request, "placements/request_form.html", {
         "child": child, "form": form, "referral": referral, "editing": None,
-        "profile": selectors.profile_preview(child, on=timezone.localdate()), "needs_href": needs_link(child),
+        "profile": selectors.record_profile(child, on=timezone.localdate()), "needs_href": needs_link(child),
         "open_requests": open_requests,
     }, status=422 if form.errors else 200)
 
@@ -190,7 +190,7 @@ def request_edit(request: HttpRequest, request_id: Any) -> HttpResponse:
     return render(request, "placements/request_form.html", {
         "child": placement_request.child, "form": form, "referral": placement_request.referral,
         "editing": placement_request, "needs_href": needs_link(placement_request.child),
-        "profile": selectors.profile_preview(placement_request.child, on=timezone.localdate()),
+        "profile": selectors.record_profile(placement_request.child, on=timezone.localdate()),
         "open_requests": [],
     }, status=422 if form.errors else 200)
 

@@ -230,7 +230,7 @@ def test_a_provider_token_sees_its_own_requests_safe_fields_only(world, sent, ma
     rows = listed.json()
     assert {row["provider_name"] for row in rows} == {"Bright Futures Fostering", "Oak House"}
     assert set(rows[0]) == {"id", "provider_name", "asked_at", "answer", "answered_at", "status", "open_for_offers",
-                            "age_years", "sex", "languages", "faith", "communities", "needs", "area_wanted",
+                            "age_years", "sex", "languages", "needs", "area_wanted",
                             "needed_from", "summary_for_providers", "your_offer"}
     assert rows[0]["needs"] == ["English language support"] and rows[0]["sex"] == "Boy"
     text = listed.content.decode()

@@ -88,12 +88,15 @@ def test_the_detail_shows_the_profile_and_their_own_answer_only(people, child, m
     page = text(response)
     for words in ("Sent to Bright Futures Fostering on 20 November 2026 at 10:00am", "Open for offers",
                   "Date needed Friday 27 November 2026", "Age 15 years old on the date needed", "Sex Boy",
-                  "Languages Pashto, Dari, English", "Faith Muslim", "Communities Afghan",
-                  "Needs Trauma-informed care, English language support, Help into school or college",
+                  "Languages Pashto, Dari, English",
+                  "Needs English language support, Help into school or college",
                   "Area wanted Harbourside", "About the child Needs a calm home near a college with ESOL classes",
                   "Answer Waiting for an answer", "Make an offer", "Decline"):
         assert words in page, words
     assert "Staff shortage" not in page  # another provider's answer, even of the same agency
+    # Special-category data stays with the council (security checklist item 4).
+    for words in ("Muslim", "Afghan", "Trauma-informed care", "Faith"):
+        assert words not in page, words
     assert AccessLogEntry.objects.filter(user=oak.user, route="placements:provider_request").count() == 1
 
 

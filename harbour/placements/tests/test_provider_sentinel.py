@@ -58,7 +58,14 @@ SENTINELS = {
     "other_offer_details": "SNTLotherdetails7756",
     "child_view": "SNTLchildview7757",
     "choice_reason": "SNTLchoicereason7758",
+    # Special-category data (security checklist item 4): religion, and the nationality that stands
+    # for ethnicity and immigration status.
+    "religion": "SNTLreligion7759",
+    "nationality": "SNTLnationality7760",
 }
+# Restricted facts held as codes: their words must not appear either.
+RESTRICTED_WORDS = ["Gypsy or Roma", "Trauma-informed care", "Emotional and mental health support",
+                    "Risk of exploitation or trafficking"]
 # The dates of birth, as any page might write them.
 DATE_SENTINELS = [form for day in (DATE_OF_BIRTH, OTHER_DATE_OF_BIRTH) for form in (
     day.isoformat(), f"{day.day} {day:%B %Y}", f"{day.day} {day:%b %Y}", f"{day:%d/%m/%Y}",
@@ -75,7 +82,8 @@ def frozen():
 def secret_child(people, make_child) -> Any:
     child = make_child(
         social_worker=people.worker, date_of_birth=DATE_OF_BIRTH, sex="M", first_language="Tigrinya",
-        other_languages="Arabic", religion="Orthodox Christian", nationality="Eritrean", is_uasc=True,
+        other_languages="Arabic", religion=SENTINELS["religion"], nationality=SENTINELS["nationality"],
+        ethnicity="WROM", is_uasc=True,
         **{field: SENTINELS[field] for field in ("given_names", "family_name", "preferred_name",
                                                  "names_in_original_script", "home_office_reference",
                                                  "port_reference", "upn")},
@@ -84,7 +92,8 @@ def secret_child(people, make_child) -> Any:
     child_services.child_add_name(actor=people.worker, child=child, name=SENTINELS["spelling"], kind="spelling")
     child_services.date_of_birth_record(actor=people.worker, child=child, date_of_birth=OTHER_DATE_OF_BIRTH,
                                         source="home_office", use_it=False, note="From the Home Office", today=TODAY)
-    NeedsProfile.objects.create(child=child, needs=["trauma", "esol"], needs_detail=SENTINELS["needs_detail"])
+    NeedsProfile.objects.create(child=child, needs=["trauma", "mental_health", "exploitation", "esol"],
+                                needs_detail=SENTINELS["needs_detail"])
     ChronologyEntry.objects.create(child=child, kind="note", occurred_at=NOW - dt.timedelta(days=1),
                                    title=SENTINELS["chronology_title"],
                                    description=SENTINELS["chronology_description"], recorded_by=people.worker)
@@ -116,6 +125,7 @@ def assert_no_sentinel(where: str, content: str) -> None:
     folded = content.casefold()
     found = [name for name, value in SENTINELS.items() if value.casefold() in folded]
     found += [value for value in DATE_SENTINELS if value.casefold() in folded]
+    found += [words for words in RESTRICTED_WORDS if words.casefold() in folded]
     assert found == [], f"{where} shows restricted data: {found}"
 
 
@@ -218,8 +228,8 @@ def test_no_restricted_field_reaches_any_provider_page_or_api_answer(
     ]
     # What the provider does see, so that the test would notice an empty page.
     detail = client.get(f"{base}/").content.decode()
-    assert "Tigrinya, Arabic" in detail and "Eritrean" in detail and "Orthodox Christian" in detail
-    assert "Trauma-informed care" in detail and "Needs a quiet home near a college; enjoys football" in detail
+    assert "Tigrinya, Arabic" in detail and "English language support" in detail
+    assert "Needs a quiet home near a college; enjoys football" in detail
     assert "15 years old on the date needed" in detail
     listed = client.get("/api/v1/placement-requests/provider", **api).json()
     assert {row["provider_name"] for row in listed} == {"Bright Futures Fostering", "Oak House"}
