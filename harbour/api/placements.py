@@ -38,7 +38,7 @@ def _forbidden(error: PermissionDenied) -> Any:
     return Status(403, {"detail": [{"loc": [], "msg": str(error) or "You cannot do this"}]})
 
 
-def _child(request: HttpRequest, child_id: uuid.UUID, route: str) -> Child:
+def _child(request: HttpRequest, child_id: str, route: str) -> Child:
     if access.is_partner(request.auth):
         raise Http404("No child found")
     return access.access_child(request.auth, child_id, route=route, request_id=_rid(request))
@@ -145,13 +145,13 @@ def _arguments(payload: PlacementIn) -> dict[str, Any]:
 
 @router.get("/children/{child_id}", response={200: ChildPlacementsOut, 404: ErrorOut},
             summary="The child's placements with their SSDA903 coding, and the episodes derived from them")
-def child_placements(request: HttpRequest, child_id: uuid.UUID) -> Any:
+def child_placements(request: HttpRequest, child_id: str) -> Any:
     return _child_out(_child(request, child_id, "api:child_placements"))
 
 
 @router.post("/children/{child_id}", response={201: PlacementOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
              summary="Start a placement for a looked-after child with none on that day")
-def start_placement(request: HttpRequest, child_id: uuid.UUID, payload: PlacementIn) -> Any:
+def start_placement(request: HttpRequest, child_id: str, payload: PlacementIn) -> Any:
     child = _child(request, child_id, "api:start_placement")
     try:
         placement = services.placement_start(actor=request.auth, child=child, today=timezone.localdate(),
@@ -163,10 +163,23 @@ def start_placement(request: HttpRequest, child_id: uuid.UUID, payload: Placemen
     return Status(201, _placement_out(placement))
 
 
-@router.post("/children/{child_id}/change",
-             response={201: PlacementOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
-             summary="The child moves: the current placement ends on the day the new one starts")
-def change_placement(request: HttpRequest, child_id: uuid.UUID, payload: PlacementChangeIn) -> Any:
+class CurrentOut(Schema):
+    child_id: uuid.UUID
+    current: PlacementOut | None
+
+
+@router.get("/children/{child_id}/current", response={200: CurrentOut, 404: ErrorOut},
+            summary="The child's current placement, if any")
+def current_placement(request: HttpRequest, child_id: str) -> Any:
+    child = _child(request, child_id, "api:current_placement")
+    current = Placement.objects.filter(child=child, end__isnull=True).first()
+    return {"child_id": child.pk, "current": _placement_out(current) if current else None}
+
+
+@router.put("/children/{child_id}/current",
+            response={201: PlacementOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+            summary="A change of placement: the current placement ends on the day the new one starts")
+def change_placement(request: HttpRequest, child_id: str, payload: PlacementChangeIn) -> Any:
     child = _child(request, child_id, "api:change_placement")
     try:
         placement = services.placement_change(
@@ -179,14 +192,16 @@ def change_placement(request: HttpRequest, child_id: uuid.UUID, payload: Placeme
     return Status(201, _placement_out(placement))
 
 
-@router.post("/children/{child_id}/placements/{placement_id}/end",
-             response={200: PlacementOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
-             summary="End a placement")
-def end_placement(request: HttpRequest, child_id: uuid.UUID, placement_id: int, payload: PlacementEndIn) -> Any:
+@router.patch("/children/{child_id}/current",
+              response={200: PlacementOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+              summary="End the child's current placement: its end date, and the reason when the child stays "
+                      "looked after")
+def end_placement(request: HttpRequest, child_id: str, payload: PlacementEndIn) -> Any:
     child = _child(request, child_id, "api:end_placement")
-    placement = Placement.objects.filter(pk=placement_id, child=child).first()
+    placement = Placement.objects.filter(child=child, end__isnull=True).first()
     if placement is None:
-        raise Http404("No placement found")
+        return Status(422, {"detail": [{"loc": ["path", "child_id"],
+                                        "msg": "The child has no current placement to end"}]})
     try:
         ended = services.placement_end(actor=request.auth, placement=placement, end=payload.end,
                                        reason_for_change=payload.reason_for_change, end_note=payload.end_note,
@@ -211,7 +226,7 @@ class NeedsIn(Schema):
 
 @router.get("/children/{child_id}/needs", response={200: NeedsOut, 404: ErrorOut},
             summary="The child's needs from a placement, copied into every request")
-def child_needs(request: HttpRequest, child_id: uuid.UUID) -> Any:
+def child_needs(request: HttpRequest, child_id: str) -> Any:
     child = _child(request, child_id, "api:child_needs")
     profile = NeedsProfile.objects.filter(child=child).first()
     return {"child_id": child.pk, "needs": profile.needs if profile else [],
@@ -220,7 +235,7 @@ def child_needs(request: HttpRequest, child_id: uuid.UUID) -> Any:
 
 @router.put("/children/{child_id}/needs", response={200: NeedsOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
             summary="Record the child's needs from a placement")
-def save_needs(request: HttpRequest, child_id: uuid.UUID, payload: NeedsIn) -> Any:
+def save_needs(request: HttpRequest, child_id: str, payload: NeedsIn) -> Any:
     child = _child(request, child_id, "api:save_needs")
     try:
         profile = services.needs_profile_save(actor=request.auth, child=child, needs=payload.needs,

@@ -147,6 +147,7 @@ ROUTE_LABELS = {
     "api:update_vacancies": "API: provider vacancies",
     "api:provider_sufficiency": "API: sufficiency",
     "api:child_placements": "API: placements",
+    "api:current_placement": "API: current placement",
     "api:start_placement": "API: placement started",
     "api:change_placement": "API: change of placement",
     "api:end_placement": "API: placement ended",

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -90,11 +90,15 @@ def placement_change(request: HttpRequest, child_id: Any) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def placement_end(request: HttpRequest, child_id: Any, placement_id: int) -> HttpResponse:
+def placement_end(request: HttpRequest, child_id: Any) -> HttpResponse:
+    """End the child's current placement: only an open placement can end."""
     child = _open(request, child_id, purpose="edit")
     _require_manager(request)
-    placement = get_object_or_404(Placement, pk=placement_id, child=child)
+    placement = Placement.objects.filter(child=child, end__isnull=True).first()
     form = PlacementEndForm(request.POST or None)
+    if placement is None:
+        return render(request, "placements/child_placement_end.html", {"child": child, "form": None,
+                                                                        "placement": None})
     if request.method == "POST" and form.is_valid():
         try:
             services.placement_end(actor=request.user, placement=placement, end=form.cleaned_data["end"],
@@ -146,6 +150,6 @@ urlpatterns = [
     path("child/<uuid:child_id>/", child_placements, name="child"),
     path("child/<uuid:child_id>/start/", placement_start, name="child_start"),
     path("child/<uuid:child_id>/change/", placement_change, name="child_change"),
-    path("child/<uuid:child_id>/<int:placement_id>/end/", placement_end, name="child_end"),
+    path("child/<uuid:child_id>/end/", placement_end, name="child_end"),
     path("child/<uuid:child_id>/needs/", needs, name="needs"),
 ]

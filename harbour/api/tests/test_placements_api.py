@@ -41,6 +41,14 @@ def post(client: Client, url: str, body: dict[str, Any], headers: dict[str, str]
     return client.post(url, json.dumps(body), content_type="application/json", **headers)
 
 
+def put(client: Client, url: str, body: dict[str, Any], headers: dict[str, str]) -> Any:
+    return client.put(url, json.dumps(body), content_type="application/json", **headers)
+
+
+def patch(client: Client, url: str, body: dict[str, Any], headers: dict[str, str]) -> Any:
+    return client.patch(url, json.dumps(body), content_type="application/json", **headers)
+
+
 def test_start_change_and_read_back_with_coding_and_episodes(worker: Any, child: Any) -> None:
     home = Provider.objects.create(name="Aspire", kind=Provider.Kind.SUPPORTED_ACCOMMODATION, place_type="K3",
                                    place_provider="PR4", ofsted_urn="2654321", postcode="HB5 2XY", places=4,
@@ -50,7 +58,7 @@ def test_start_change_and_read_back_with_coding_and_episodes(worker: Any, child:
                    {"start": "2026-09-01", "placement_type": "U6", "carer_or_provider": "Ms Haile",
                     "postcode": "HB2 1AA", "home_postcode": "HB7 3CD"}, headers)
     assert started.status_code == 201, started.content
-    moved = post(client, f"/api/v1/placements/children/{child.pk}/change",
+    moved = put(client, f"/api/v1/placements/children/{child.pk}/current",
                  {"start": "2026-10-05", "provider_id": str(home.pk), "reason_for_change": "CHILD"}, headers)
     assert moved.status_code == 201, moved.content
     assert {k: moved.json()[k] for k in ("place", "place_provider", "urn", "pl_post", "home_post")} == {
@@ -70,10 +78,10 @@ def test_bad_input_answers_422_with_the_field_and_saves_nothing(worker: Any, chi
 
 def test_ending_before_the_start_is_refused(worker: Any, child: Any) -> None:
     client, headers = Client(), auth(worker)
-    placement_id = post(client, f"/api/v1/placements/children/{child.pk}",
+    post(client, f"/api/v1/placements/children/{child.pk}",
                         {"start": "2026-10-01", "placement_type": "U6", "carer_or_provider": "Ms Haile"},
                         headers).json()["id"]
-    answer = post(client, f"/api/v1/placements/children/{child.pk}/placements/{placement_id}/end",
+    answer = patch(client, f"/api/v1/placements/children/{child.pk}/current",
                   {"end": "2026-09-30", "reason_for_change": "CARPL"}, headers)
     assert answer.status_code == 422
     assert answer.json()["detail"][0]["loc"] == ["body", "end"]
@@ -126,7 +134,7 @@ def test_a_change_without_a_reason_is_422_on_the_reason(worker: Any, child: Any)
     client, headers = Client(), auth(worker)
     post(client, f"/api/v1/placements/children/{child.pk}",
          {"start": "2026-09-01", "placement_type": "U6", "carer_or_provider": "Ms Haile"}, headers)
-    answer = post(client, f"/api/v1/placements/children/{child.pk}/change",
+    answer = put(client, f"/api/v1/placements/children/{child.pk}/current",
                   {"start": "2026-10-05", "placement_type": "U6", "carer_or_provider": "Mrs Thompson"}, headers)
     assert answer.status_code == 422
     assert answer.json()["detail"] == [{"loc": ["body", "reason_for_change"], "msg": "Select why the placement changed"}]
