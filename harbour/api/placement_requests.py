@@ -25,6 +25,8 @@ from harbour.placements import services_requests as services
 from harbour.placements.models import Offer, PlacementRequest, Provider, RequestRecipient
 from harbour.referrals.selectors import referrals_visible_to
 
+from .errors import forbidden as _forbidden
+from .errors import request_id as _rid
 from .errors import validation_errors
 from .schemas import ErrorOut
 
@@ -33,14 +35,6 @@ router = Router(tags=["placement requests"])
 # The services name the thing; the API names the field that carries it.
 FIELD_NAMES = {"provider": "provider_id", "offer": "offer_id", "referral": "referral_id", "child": "child_id",
                "choice_reason": "reason", "decline_reason": "decline_reason"}
-
-
-def _rid(request: HttpRequest) -> str:
-    return getattr(request, "request_id", "")
-
-
-def _forbidden(error: PermissionDenied) -> Any:
-    return Status(403, {"detail": [{"loc": [], "msg": str(error) or "You cannot do this"}]})
 
 
 def _invalid(error: ValidationError) -> Any:

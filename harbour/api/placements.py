@@ -24,18 +24,12 @@ from harbour.placements import selectors_placements as selectors
 from harbour.placements import services_placements as services
 from harbour.placements.models import NeedsProfile, Placement, Provider
 
+from .errors import forbidden as _forbidden
+from .errors import request_id as _rid
 from .errors import validation_errors
 from .schemas import ErrorOut
 
 router = Router(tags=["placements"])
-
-
-def _rid(request: HttpRequest) -> str:
-    return getattr(request, "request_id", "")
-
-
-def _forbidden(error: PermissionDenied) -> Any:
-    return Status(403, {"detail": [{"loc": [], "msg": str(error) or "You cannot do this"}]})
 
 
 def _child(request: HttpRequest, child_id: str, route: str) -> Child:

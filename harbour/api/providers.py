@@ -26,6 +26,7 @@ from harbour.placements import services_directory as services
 from harbour.placements.models import Provider
 from harbour.placements.selectors_sufficiency import may_see_sufficiency, sufficiency_report
 
+from .errors import request_id as _rid
 from .errors import validation_errors
 from .schemas import ErrorOut
 
@@ -33,10 +34,6 @@ router = Router(tags=["providers"])
 
 # The services name the thing; the API names the field that carries it.
 FIELD_NAMES = {"partner_agency": "partner_agency_id"}
-
-
-def _rid(request: HttpRequest) -> str:
-    return getattr(request, "request_id", "")
 
 
 def _error(status: int, message: str, field: str | None = None) -> Any:

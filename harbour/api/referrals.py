@@ -29,18 +29,12 @@ from harbour.referrals import (
 )
 from harbour.referrals.models import Arrival, FundingClaim, Referral, Section20Approval
 
+from .errors import forbidden as _forbidden
+from .errors import request_id as _rid
 from .errors import validation_errors
 from .schemas import ErrorOut
 
 router = Router(tags=["NTS referrals"])
-
-
-def _rid(request: HttpRequest) -> str:
-    return getattr(request, "request_id", "")
-
-
-def _forbidden(error: PermissionDenied) -> Any:
-    return Status(403, {"detail": [{"loc": [], "msg": str(error) or "You cannot do this"}]})
 
 
 def _open(request: HttpRequest, referral_id: str, route: str) -> Referral:
