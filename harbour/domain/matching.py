@@ -358,7 +358,17 @@ def _faith(child_faith: str, provider_faith: str) -> tuple[Decimal, str]:
         return Decimal(0), f"The provider's faith is not recorded (the child's is {faith})"
     if _key(provider_faith) == _key(faith):
         return Decimal(1), f"Shares the child's faith ({faith})"
+    if _key(_main_faith(provider_faith)) == _key(_main_faith(faith)):
+        # "Muslim" and "Muslim (Shia)", or two traditions of one faith: the faith is shared, and the
+        # words say where the tradition differs or is not recorded.
+        return Decimal(1), f"Shares the child's faith ({_main_faith(faith)}; the child's is {faith}, the " \
+                           f"provider's {_shown(provider_faith)})"
     return Decimal(0), f"Does not share the child's faith ({faith})"
+
+
+def _main_faith(faith: str) -> str:
+    """The faith without its tradition: "Muslim (Shia)" gives "Muslim", "Christian (Orthodox)" "Christian"."""
+    return faith.split("(", 1)[0].strip()
 
 
 def _community(child_communities: Sequence[str], provider_communities: Sequence[str]) -> tuple[Decimal, str]:

@@ -256,6 +256,14 @@ CRITERION_ROWS: list[tuple[str, str, ChildProfile, ProviderProfile, int, str, st
     ("faith and culture: faith case and spacing do not matter", "Faith and culture", child(faith="muslim "),
      provider(faith="MUSLIM"), 2, "2.00",
      "Shares the child's faith (muslim); shares the child's community (Afghan)"),
+    ("faith and culture: the same faith with the child's tradition recorded", "Faith and culture",
+     child(faith="Muslim (Shia)"), provider(faith="Muslim"), 2, "2.00",
+     "Shares the child's faith (Muslim; the child's is Muslim (Shia), the provider's Muslim); "
+     "shares the child's community (Afghan)"),
+    ("faith and culture: two traditions of one faith", "Faith and culture",
+     child(faith="Christian (Orthodox)"), provider(faith="Christian (Pentecostal)", communities=()), 2, "1.00",
+     "Shares the child's faith (Christian; the child's is Christian (Orthodox), the provider's "
+     "Christian (Pentecostal)); the provider's communities are not recorded"),
     ("faith and culture: the child's faith not recorded gives every offer that half", "Faith and culture",
      child(faith=""), provider(faith="Christian", communities=()), 2, "1.00",
      "The child's faith is not recorded, so faith does not change the order; "
