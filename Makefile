@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint typecheck frontend install demo benchmark clean
+.PHONY: run test lint typecheck frontend install validator demo benchmark clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,7 +14,17 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $@
 
-install: $(BIN)/.installed
+# csc-validator-be-903 pins old pandas and numpy, so it lives in its own environment and Harbour
+# calls it as a subprocess (docs/adr/0011-ssda903-validator-in-its-own-environment.md).
+VALIDATOR_VENV := .validator-venv
+$(VALIDATOR_VENV)/.installed:
+	$(PYTHON) -m venv $(VALIDATOR_VENV)
+	$(VALIDATOR_VENV)/bin/pip install --quiet --disable-pip-version-check 'csc-validator-be-903==0.1.17'
+	touch $@
+
+validator: $(VALIDATOR_VENV)/.installed
+
+install: $(BIN)/.installed $(VALIDATOR_VENV)/.installed
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
@@ -55,4 +65,4 @@ benchmark: install
 	$(BIN)/python benchmarks/pages.py
 
 clean:
-	rm -rf $(VENV) node_modules static/dist static/vendor staticfiles db.sqlite3
+	rm -rf $(VENV) $(VALIDATOR_VENV) node_modules static/dist static/vendor staticfiles db.sqlite3

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "harbour.referrals",
     "harbour.allocation",
     "harbour.api",
+    "harbour.returns",
 ]
 
 MIDDLEWARE = [
@@ -143,6 +144,13 @@ CSRF_COOKIE_SAMESITE = "Lax"
 # The second factor. Production requires it; the demo council may relax it and says so.
 HARBOUR_REQUIRE_TWO_FACTOR = env_bool("HARBOUR_REQUIRE_TWO_FACTOR", True)
 HARBOUR_DEMO = env_bool("HARBOUR_DEMO", False)
+# The SSDA903 validator runs in its own virtual environment (`make validator`).
+HARBOUR_903_VALIDATOR_PYTHON = os.environ.get(
+    "HARBOUR_903_VALIDATOR_PYTHON", str(BASE_DIR / ".validator-venv" / "bin" / "python")
+)
+# The council's ONS code (E06..., E08..., E09..., E10...): the validator decides from it whether a
+# placement is in or out of area.
+HARBOUR_LA_ONS_CODE = os.environ.get("HARBOUR_LA_ONS_CODE", "E06000999")
 HARBOUR_COUNCIL_NAME = os.environ.get("HARBOUR_COUNCIL_NAME", "Harbourside Council")
 HARBOUR_BASE_URL = os.environ.get("HARBOUR_BASE_URL", "http://127.0.0.1:8000").rstrip("/")  # links in emails
 

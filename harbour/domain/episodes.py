@@ -62,6 +62,10 @@ class Episode:
     pl_post: str  # PL_POST, the postcode sector
     rec: str  # REC, blank while open
     reason_place_change: str  # REASON_PLACE_CHANGE
+    # The full postcodes, as the return carries them: the validator looks each up in the ONS
+    # postcode directory (rule 392c) to work out the placement's authority and distance.
+    home_postcode: str = ""
+    pl_postcode: str = ""
 
 
 # Temporary placements carry no REASON_PLACE_CHANGE (validator rule 226).
@@ -93,6 +97,20 @@ def postcode_sector(postcode: str) -> str:
     if sector is not None:
         return f"{sector['outward']} {sector['sector']}"
     return ""
+
+
+def full_postcode(postcode: str) -> str:
+    """The postcode as the return carries it, upper case with one space: 'ls14ap' gives 'LS1 4AP'.
+
+    The validator looks HOME_POST and PL_POST up in the ONS postcode directory (csc-validator-be-903
+    rule 392c, reference section 4.3), so the return carries the full postcode; pages show only the
+    sector (:func:`postcode_sector`). Blank or malformed gives ''.
+    """
+    full = _FULL_POSTCODE.fullmatch("".join(postcode.upper().split()))
+    if full is None:
+        return ""
+    inward = full.string[full.end("outward"):]
+    return f"{full['outward']} {inward}"
 
 
 def episodes(
@@ -179,6 +197,8 @@ def _period_episodes(
                 pl_post=postcode_sector(placement.postcode) if placement else "",
                 rec=rec,
                 reason_place_change=reason,
+                home_postcode=full_postcode(placement.home_postcode) if placement else "",
+                pl_postcode=full_postcode(placement.postcode) if placement else "",
             )
         )
     return found

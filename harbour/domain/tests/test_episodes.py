@@ -16,6 +16,7 @@ from harbour.domain.episodes import (
     LegalStatusSpell,
     PlacementFacts,
     episodes,
+    full_postcode,
     postcode_sector,
 )
 from harbour.domain.tests.support import d, property_test
@@ -208,6 +209,7 @@ def test_the_placement_columns_are_copied_and_postcodes_cut_to_sectors() -> None
     assert episode == Episode(
         decom=d("2026-01-05"), dec=None, rne="S", legal_status="V2", place="K2", place_provider="PR4",
         urn="SC654321", home_post="CT16 1", pl_post="LS7 3", rec="", reason_place_change="",
+        home_postcode="CT16 1JA", pl_postcode="LS7 3AB",
     )  # fmt: skip
 
 
@@ -246,6 +248,24 @@ SECTORS = [
 )
 def test_postcode_sector(postcode: str, expected: str) -> None:
     assert postcode_sector(postcode) == expected
+
+
+FULL_POSTCODES = [
+    ("ls14ap", "LS1 4AP", "lower case without the space"),
+    ("  sw1a   1aa ", "SW1A 1AA", "extra spaces and a letter in the district"),
+    ("DN55 1PT", "DN55 1PT", "two-letter area, two-digit district"),
+    ("GIR 0AA", "GIR 0AA", "Girobank"),
+    ("LS1 4", "", "a sector is not a postcode"),
+    ("", "", "blank"),
+    ("LS1 4APX", "", "too long"),
+]
+
+
+@pytest.mark.parametrize(
+    ("postcode", "expected"), [row[:2] for row in FULL_POSTCODES], ids=[row[2] for row in FULL_POSTCODES]
+)
+def test_full_postcode(postcode: str, expected: str) -> None:
+    assert full_postcode(postcode) == expected
 
 
 # A chain of placements and legal statuses, each starting the day the last ends, within one period.
