@@ -40,7 +40,9 @@ run: install frontend
 	$(BIN)/harbour migrate --noinput
 	$(BIN)/harbour demo --if-empty
 	@echo "Harbour is at http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
-	$(BIN)/harbour runserver $(HOST):$(PORT) --noreload --skip-checks
+	@# A task worker runs beside the server for long jobs (the SSDA903 return); it stops with the server.
+	$(BIN)/harbour db_worker --no-reload --skip-checks & trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/harbour runserver $(HOST):$(PORT) --noreload --skip-checks
 
 lint: install
 	$(BIN)/ruff check .

@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "harbour.core",
     "harbour.accounts",
     "harbour.audit",
@@ -144,6 +146,8 @@ CSRF_COOKIE_SAMESITE = "Lax"
 # The second factor. Production requires it; the demo council may relax it and says so.
 HARBOUR_REQUIRE_TWO_FACTOR = env_bool("HARBOUR_REQUIRE_TWO_FACTOR", True)
 HARBOUR_DEMO = env_bool("HARBOUR_DEMO", False)
+# Background work (ADR 0011): the database backend, run by `harbour db_worker` (`make run` starts one).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 # The SSDA903 validator runs in its own virtual environment (`make validator`).
 HARBOUR_903_VALIDATOR_PYTHON = os.environ.get(
     "HARBOUR_903_VALIDATOR_PYTHON", str(BASE_DIR / ".validator-venv" / "bin" / "python")

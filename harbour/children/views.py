@@ -21,6 +21,7 @@ from harbour.core.models import CouncilSettings
 from harbour.domain.timescales import leaving_care_status
 from harbour.domain.types import Period
 from harbour.referrals.services_arrival import open_arrival_tasks
+from harbour.returns import selectors as return_selectors
 
 from . import selectors, services
 from .forms import (
@@ -90,7 +91,10 @@ def child_detail(request: HttpRequest, child_id: Any) -> HttpResponse:
     if child.date_of_birth:
         status = leaving_care_status(child.date_of_birth, [Period(p.start, p.end) for p in periods], today)
     allocations = list(child.allocations.select_related("worker").filter(end__isnull=True))
+    return_run, return_findings = return_selectors.child_findings(child)
     context = {
+        "return_run": return_run,
+        "return_findings": return_findings,
         "child": child,
         "today": today,
         "calendar": calendar,

@@ -15,6 +15,7 @@ from harbour.accounts import access
 from harbour.accounts.models import Role, Scope
 from harbour.children import selectors
 from harbour.domain.deadlines import TimelineInputError, compute_deadlines, parse_case_timeline
+from harbour.returns import selectors as return_selectors
 
 from .calendar import council_calendar
 from .forms_timescales import TimescaleForm
@@ -61,6 +62,9 @@ def home(request: HttpRequest) -> HttpResponse:
         "children_count": visible.count(),
         "list_limit": HOME_LIST_LIMIT,
     })
+    context["return_run"], context["return_errors"], context["return_error_children"] = (
+        return_selectors.errors_by_child(visible)
+    )
     return render(request, "core/home.html", context)
 
 

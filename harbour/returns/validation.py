@@ -110,7 +110,9 @@ def validate_return(
     python = Path(settings.HARBOUR_903_VALIDATOR_PYTHON)
     if not python.exists():
         raise ValidatorUnavailable(f"The SSDA903 validator is not installed at {python}: run 'make validator'")
-    command = [str(python), str(BRIDGE), str(directory), "--year", str(year.ending), "--la", la_code]
+    # -I: the bridge's own folder must not come first on the path, where this app's selectors.py
+    # would hide the standard library's selectors module.
+    command = [str(python), "-I", str(BRIDGE), str(directory), "--year", str(year.ending), "--la", la_code]
     if previous:
         command += ["--previous", str(previous)]
     try:
