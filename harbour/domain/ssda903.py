@@ -19,6 +19,7 @@ from harbour.domain.ages import birthday
 __all__ = [
     "COLUMNS",
     "FIRST_IMPORT_YEAR",
+    "REASONS_CEASED",
     "VALIDATOR_YEARS",
     "CollectionYear",
     "KnownFalsePositive",
@@ -69,6 +70,13 @@ _PLACES_2022_23 = frozenset(
 # into Z11 to Z14 (reference 4.3, 4.11).
 _PLACES_2024_25 = _PLACES_2022_23 | {"K3"}
 _PLACES_2025_26 = (_PLACES_2024_25 - {"H5", "P2", "Z1"}) | {"Z11", "Z12", "Z13", "Z14"}
+
+
+# REC, the reason an episode ceased (reference 4.3): X1 when another episode starts the same day.
+REASONS_CEASED = frozenset(
+    {"X1", "E11", "E12", "E2", "E3", "E4A", "E4B", "E13", "E41", "E45", "E46", "E47", "E48", "E5", "E6", "E7",
+     "E8", "E9", "E14", "E15", "E16", "E17"}
+)
 
 
 @dataclass(frozen=True)

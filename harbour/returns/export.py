@@ -22,6 +22,8 @@ from harbour.domain.ssda903 import COLUMNS, CollectionYear, date_903, header_sex
 from harbour.placements.models import Placement
 from harbour.reviews.models import Review
 
+from .models import ImportedRow, ReturnChild
+
 # File names as councils send them; the validator knows each table by its columns.
 FILE_NAMES = {table: f"{table.lower()}.csv" for table in COLUMNS}
 
@@ -37,6 +39,7 @@ class Return:
     year: CollectionYear
     tables: dict[str, list[dict[str, str]]] = field(default_factory=dict)
     child_ids: list[Any] = field(default_factory=list)
+    child_codes: dict[Any, str] = field(default_factory=dict)  # record id -> CHILD in the return
 
     def write(self, directory: Path) -> list[tuple[Path, int]]:
         """Write each table to its file; the files written, each with its number of rows."""
@@ -71,10 +74,11 @@ def _child_episodes(periods: list[Any], statuses: list[Any], placements: list[An
     )
 
 
-def _category_of_need(child: Child) -> str:
-    # N8 absent parenting is the category for an unaccompanied child (reference 4.3); other children's
-    # category is not yet recorded in Harbour, so it is left blank for the validator to ask for.
-    return "N8" if child.is_uasc else ""
+def _category_of_need(child: Child, imported: dict[str, str], decom: str) -> str:
+    # A past return's category for the episode, when the episode came from one (import-903); N8 absent
+    # parenting for an unaccompanied child (reference 4.3). Other children's category is not yet
+    # recorded in Harbour, so it is left blank for the validator to ask for.
+    return imported.get(decom) or ("N8" if child.is_uasc else "")
 
 
 def build_return(year: CollectionYear, children: QuerySet[Child]) -> Return:
@@ -91,10 +95,17 @@ def build_return(year: CollectionYear, children: QuerySet[Child]) -> Return:
     reviews = _by_child(
         Review.objects.filter(child__in=looked_after, held_on__range=(year.start, year.end)).order_by("held_on")
     )
+    codes = dict(ReturnChild.objects.filter(child__in=looked_after).values_list("child_id", "code"))
+    imported_needs: dict[Any, dict[str, str]] = defaultdict(dict)
+    for child_id, decom, data in ImportedRow.objects.filter(child__in=looked_after, table="Episodes").values_list(
+        "child_id", "key", "data"
+    ):
+        imported_needs[child_id][decom] = data.get("CIN", "")
     result = Return(year, {"Header": [], "Episodes": [], "Reviews": []})
     for child in looked_after:
-        code, born = child_code(child.id), date_903(child.date_of_birth)
+        code, born = codes.get(child.id) or child_code(child.id), date_903(child.date_of_birth)
         result.child_ids.append(child.id)
+        result.child_codes[child.id] = code
         result.tables["Header"].append({
             "CHILD": code, "SEX": header_sex(child.sex, year), "DOB": born, "ETHNIC": child.ethnicity,
             "UPN": child.upn or child.upn_unknown_reason, "MOTHER": "", "MC_DOB": "",
@@ -107,7 +118,7 @@ def build_return(year: CollectionYear, children: QuerySet[Child]) -> Return:
                 episode = replace(episode, dec=None, rec="", reason_place_change="")
             result.tables["Episodes"].append({
                 "CHILD": code, "DECOM": date_903(episode.decom), "RNE": episode.rne, "LS": episode.legal_status,
-                "CIN": _category_of_need(child), "PLACE": episode.place, "PLACE_PROVIDER": episode.place_provider,
+                "CIN": _category_of_need(child, imported_needs[child.id], date_903(episode.decom)), "PLACE": episode.place, "PLACE_PROVIDER": episode.place_provider,
                 "DEC": date_903(episode.dec), "REC": episode.rec, "REASON_PLACE_CHANGE": episode.reason_place_change,
                 "HOME_POST": episode.home_postcode, "PL_POST": episode.pl_postcode, "URN": episode.urn,
             })

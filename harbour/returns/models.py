@@ -59,3 +59,29 @@ class ReturnFinding(models.Model):
     class Meta:
         ordering = ["table", "row", "rule"]
         indexes = [models.Index(fields=["child", "run"])]
+
+
+class ReturnChild(models.Model):
+    """The CHILD identifier a council's past returns gave a child, kept so that exports give it again.
+
+    A child recorded in Harbour has no row here: its CHILD is derived from its record id.
+    """
+
+    child = models.OneToOneField("children.Child", primary_key=True, on_delete=models.CASCADE,
+                                 related_name="return_identity")
+    code = models.CharField(max_length=20, unique=True)
+    imported = models.BooleanField(default=True, help_text="Created by import-903 from a past return.")
+
+
+class ImportedRow(models.Model):
+    """One row of a past return as imported: the history the child's periods, legal statuses and
+    placements are rebuilt from, merged across years (a later year's row for the same episode wins)."""
+
+    child = models.ForeignKey("children.Child", on_delete=models.CASCADE, related_name="imported_rows")
+    table = models.CharField(max_length=20)
+    key = models.CharField(max_length=20, help_text="What makes the row one: an episode's DECOM, a review's date.")
+    year = models.PositiveSmallIntegerField()
+    data = models.JSONField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["child", "table", "key"], name="one_imported_row_per_key")]

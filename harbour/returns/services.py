@@ -20,7 +20,7 @@ from harbour.audit.services import record_event
 from harbour.children.models import Child
 from harbour.domain.ssda903 import VALIDATOR_YEARS, CollectionYear
 
-from .export import Return, build_return, child_code
+from .export import Return, build_return
 from .models import ReturnFinding, ReturnRun
 from .validation import ValidatorUnavailable, validate_return
 
@@ -104,7 +104,7 @@ def run_return(run: ReturnRun, *, la_code: str) -> ReturnRun:
                                                    finished_at=timezone.now(), stage="Failed")
         run.refresh_from_db()
         return run
-    children_by_code = {child_code(child_id): child_id for child_id in built.child_ids}
+    children_by_code = {code: child_id for child_id, code in built.child_codes.items()}
     findings = [] if result is None else [
         ReturnFinding(run_id=run.id, child_id=children_by_code.get(found.child), rule=found.rule,
                       message=found.message[:500], fields=", ".join(found.fields)[:200], table=found.table,

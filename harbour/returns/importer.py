@@ -1,0 +1,331 @@
+"""Loading a council's past SSDA903 returns into Harbour (migration from another case system).
+
+Each year is checked whole before anything is written: every rejected row is reported with its
+file, row, column and reason, and a year with a rejected row is not loaded at all. A year that
+passes is loaded in one transaction. The rows are kept (`ImportedRow`), merged across years by
+what makes them one (an episode's start, a review's date; a later year's row wins, as it carries
+the episode's end), and each imported child's periods of care, legal statuses and placements are
+rebuilt from all its rows: so importing a year twice changes nothing, and exporting an imported
+year gives back the rows it was loaded from.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+
+from harbour.audit.services import record_event
+from harbour.children.codes import Ethnicity, LegalStatus, UpnUnknown
+from harbour.children.models import Child, LegalStatusPeriod, PeriodLookedAfter
+from harbour.domain.ssda903 import (
+    COLUMNS,
+    FIRST_IMPORT_YEAR,
+    REASONS_CEASED,
+    CollectionYear,
+    parse_date_903,
+    valid_places,
+)
+from harbour.placements.codes import PlacementProviderCode, ReasonNewEpisode, ReasonPlacementChange
+from harbour.placements.models import Placement
+from harbour.reviews.models import Review
+
+from .models import ImportedRow, ReturnChild
+
+# The tables imported now; the others are read for their columns but not loaded (said in the report).
+LOADED = ("Header", "Episodes", "Reviews")
+_YEAR_IN_NAME = re.compile(r"(20\d\d)$")
+_UPN = re.compile(r"[A-Z]\d{11}[0-9A-Z]")
+
+
+@dataclass(frozen=True)
+class Rejected:
+    file: str
+    row: int
+    column: str
+    reason: str
+
+    def describe(self) -> str:
+        where = self.file + (f", row {self.row}" if self.row else "") + (f", column {self.column}" if self.column else "")
+        return f"{where}: {self.reason}"
+
+
+@dataclass
+class YearResult:
+    year: int
+    directory: Path
+    rejected: list[Rejected] = field(default_factory=list)
+    loaded: dict[str, int] = field(default_factory=dict)
+    not_loaded: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.rejected
+
+
+def year_of(directory: Path) -> int:
+    """The collection year a directory holds, from its name ("2019", "ssda903_2019")."""
+    match = _YEAR_IN_NAME.search(directory.name)
+    if match is None:
+        raise ValueError(f"{directory}: name the directory by its collection year, for example 2019")
+    return int(match.group(1))
+
+
+def _read(directory: Path, result: YearResult) -> dict[str, tuple[str, list[tuple[int, dict[str, str]]]]]:
+    """Each table's file name and (line, row) pairs; a file whose columns match no table is rejected."""
+    tables: dict[str, tuple[str, list[tuple[int, dict[str, str]]]]] = {}
+    for path in sorted(directory.glob("*.csv")):
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.DictReader(handle)
+            columns = {name.strip().upper() for name in reader.fieldnames or []}
+            table = next((name for name, wanted in COLUMNS.items() if set(wanted) == columns), None)
+            if table is None:
+                result.rejected.append(Rejected(path.name, 1, "", "the columns match no SSDA903 file"))
+                continue
+            rows = [(line, {k.strip().upper(): (v or "").strip() for k, v in row.items() if k})
+                    for line, row in enumerate(reader, start=2)]
+            tables[table] = (path.name, rows)
+    if not tables and not result.rejected:
+        result.rejected.append(Rejected(directory.name, 0, "", "the directory holds no CSV files"))
+    return tables
+
+
+class _Checker:
+    """Checks one file's rows, collecting a Rejected for every bad cell."""
+
+    def __init__(self, result: YearResult, file: str) -> None:
+        self.result, self.file = result, file
+
+    def reject(self, line: int, column: str, reason: str) -> None:
+        self.result.rejected.append(Rejected(self.file, line, column, reason))
+
+    def date(self, line: int, row: dict[str, str], column: str, *, required: bool = True) -> date | None:
+        text = row.get(column, "")
+        if not text:
+            if required:
+                self.reject(line, column, "is blank; enter a date in the form dd/mm/yyyy")
+            return None
+        try:
+            return parse_date_903(text)
+        except ValueError as error:
+            self.reject(line, column, str(error))
+            return None
+
+    def code(self, line: int, row: dict[str, str], column: str, allowed: Iterable[str], *,
+             required: bool = True) -> str:
+        value = row.get(column, "")
+        if not value and not required:
+            return ""
+        if value not in set(allowed):
+            self.reject(line, column, f"'{value}' is not a valid code" if value else "is blank")
+        return value
+
+
+def _check_header(result: YearResult, year: CollectionYear, file: str,
+                  rows: list[tuple[int, dict[str, str]]]) -> dict[str, dict[str, Any]]:
+    check = _Checker(result, file)
+    sexes = {"M", "F", "U"} if year.ending >= 2025 else {"1", "2"}
+    children: dict[str, dict[str, Any]] = {}
+    for line, row in rows:
+        code = row.get("CHILD", "")
+        if not code:
+            check.reject(line, "CHILD", "is blank")
+            continue
+        if code in children:
+            check.reject(line, "CHILD", f"'{code}' appears twice in the Header file")
+        born = check.date(line, row, "DOB")
+        sex = check.code(line, row, "SEX", sexes)
+        ethnic = check.code(line, row, "ETHNIC", Ethnicity.values)
+        upn = row.get("UPN", "")
+        if upn and upn not in UpnUnknown.values and not _UPN.fullmatch(upn):
+            check.reject(line, "UPN", f"'{upn}' is neither a unique pupil number nor UN1 to UN5")
+        children[code] = {"DOB": born, "SEX": {"1": "M", "2": "F"}.get(sex, sex), "ETHNIC": ethnic, "UPN": upn}
+    return children
+
+
+def _check_episodes(result: YearResult, year: CollectionYear, file: str, rows: list[tuple[int, dict[str, str]]],
+                    known: set[str]) -> list[dict[str, str]]:
+    check = _Checker(result, file)
+    good = []
+    for line, row in rows:
+        before = len(result.rejected)
+        if row.get("CHILD", "") not in known:
+            check.reject(line, "CHILD", f"'{row.get('CHILD', '')}' is not in the Header file")
+        start = check.date(line, row, "DECOM")
+        end = check.date(line, row, "DEC", required=False)
+        if start and end and end < start:
+            check.reject(line, "DEC", "is before DECOM; the episode must end on or after the day it starts")
+        check.code(line, row, "RNE", ReasonNewEpisode.values)
+        check.code(line, row, "LS", LegalStatus.values)
+        check.code(line, row, "PLACE", valid_places(year))
+        check.code(line, row, "PLACE_PROVIDER", PlacementProviderCode.values, required=False)
+        check.code(line, row, "REC", REASONS_CEASED, required=bool(end))
+        check.code(line, row, "REASON_PLACE_CHANGE", ReasonPlacementChange.values, required=False)
+        if len(result.rejected) == before:
+            good.append(row)
+    return good
+
+
+def _check_reviews(result: YearResult, file: str, rows: list[tuple[int, dict[str, str]]],
+                   known: set[str]) -> list[dict[str, str]]:
+    check = _Checker(result, file)
+    good = []
+    for line, row in rows:
+        before = len(result.rejected)
+        if row.get("CHILD", "") not in known:
+            check.reject(line, "CHILD", f"'{row.get('CHILD', '')}' is not in the Header file")
+        check.date(line, row, "REVIEW")
+        check.code(line, row, "REVIEW_CODE", Review.Participation.values)
+        if len(result.rejected) == before:
+            good.append(row)
+    return good
+
+
+def _sort_key(row: dict[str, str]) -> date:
+    return parse_date_903(row["DECOM"])
+
+
+class EpisodesOverlap(ValueError):
+    """A child's episodes, merged across the years imported, run into each other."""
+
+
+def _check_sequence(code: str, rows: list[dict[str, str]]) -> None:
+    for before, after in zip(rows, rows[1:], strict=False):
+        ends = parse_date_903(before["DEC"]) if before["DEC"] else None
+        if ends is None or ends > parse_date_903(after["DECOM"]):
+            raise EpisodesOverlap(
+                f"child {code}: the episode from {before['DECOM']} is still open or ends after the next one starts "
+                f"on {after['DECOM']}; import the year in which it ended, or correct its DEC"
+            )
+
+
+def _rebuild(child: Child, code: str, episode_rows: list[dict[str, str]]) -> None:
+    """The child's periods, legal statuses and placements from its imported episodes, oldest first."""
+    episode_rows = sorted(episode_rows, key=_sort_key)
+    _check_sequence(code, episode_rows)
+    PeriodLookedAfter.objects.filter(child=child).delete()
+    LegalStatusPeriod.objects.filter(child=child).delete()
+    Placement.objects.filter(child=child).delete()
+    periods: list[PeriodLookedAfter] = []
+    statuses: list[LegalStatusPeriod] = []
+    placements: list[Placement] = []
+    carer = 0
+    for row in episode_rows:
+        start = parse_date_903(row["DECOM"])
+        end = parse_date_903(row["DEC"]) if row["DEC"] else None
+        rne = row["RNE"]
+        if rne == "S" or not periods or periods[-1].end is not None:
+            periods.append(PeriodLookedAfter(child=child, start=start))
+        if statuses and statuses[-1].end == start and statuses[-1].legal_status == row["LS"] and rne in {"P", "T"}:
+            statuses[-1].end = end
+        else:
+            statuses.append(LegalStatusPeriod(child=child, legal_status=row["LS"], start=start, end=end))
+        if rne == "L" and placements:
+            placements[-1].end = end
+            placements[-1].reason_for_change = row["REASON_PLACE_CHANGE"]
+        else:
+            if rne not in {"T", "U"}:
+                carer += 1
+            placements.append(Placement(
+                child=child, start=start, end=end, placement_type=row["PLACE"], place_provider=row["PLACE_PROVIDER"],
+                urn=row["URN"], postcode=row["PL_POST"], home_postcode=row["HOME_POST"],
+                reason_for_change=row["REASON_PLACE_CHANGE"],
+                carer_or_provider=f"Carer {carer} in the imported SSDA903 returns",
+            ))
+        if end is not None and row["REC"] != "X1":
+            periods[-1].end, periods[-1].reason_ceased = end, row["REC"]
+    PeriodLookedAfter.objects.bulk_create(periods)
+    LegalStatusPeriod.objects.bulk_create(statuses)
+    Placement.objects.bulk_create(placements)
+
+
+def _load(result: YearResult, header: dict[str, dict[str, Any]], episodes: list[dict[str, str]],
+          reviews: list[dict[str, str]]) -> None:
+    codes = ReturnChild.objects.filter(code__in=header).select_related("child")
+    by_code = {identity.code: identity for identity in codes}
+    for code, facts in header.items():
+        identity = by_code.get(code)
+        if identity is None:
+            child = Child.unscoped.create(date_of_birth=facts["DOB"],
+                                          sex=facts["SEX"], ethnicity=facts["ETHNIC"],
+                                          **_upn(facts["UPN"]))
+            by_code[code] = ReturnChild.objects.create(child=child, code=code)
+        else:
+            Child.unscoped.filter(pk=identity.child_id).update(
+                date_of_birth=facts["DOB"], sex=facts["SEX"], ethnicity=facts["ETHNIC"], **_upn(facts["UPN"]))
+    existing = {(row.child_id, row.table, row.key): row for row in ImportedRow.objects.filter(
+        child_id__in=[identity.child_id for identity in by_code.values()])}
+    for table, rows, key in (("Episodes", episodes, "DECOM"), ("Reviews", reviews, "REVIEW")):
+        for row in rows:
+            child_id = by_code[row["CHILD"]].child_id
+            kept = existing.get((child_id, table, row[key]))
+            if kept is None:
+                ImportedRow.objects.create(child_id=child_id, table=table, key=row[key], year=result.year, data=row)
+            elif kept.year <= result.year:
+                # A later year's row for the same episode wins: it carries how the episode ended.
+                ImportedRow.objects.filter(pk=kept.pk).update(year=result.year, data=row)
+    touched = [by_code[code].child_id for code in header]
+    stored: dict[Any, dict[str, list[dict[str, str]]]] = defaultdict(lambda: defaultdict(list))
+    for imported in ImportedRow.objects.filter(child_id__in=touched):
+        stored[imported.child_id][imported.table].append(imported.data)
+    code_of = {identity.child_id: code for code, identity in by_code.items()}
+    for child in Child.unscoped.filter(id__in=touched):
+        _rebuild(child, code_of[child.id], stored[child.id]["Episodes"])
+        Review.objects.filter(child=child).delete()
+        Review.objects.bulk_create([
+            Review(child=child, held_on=parse_date_903(row["REVIEW"]), participation=row["REVIEW_CODE"])
+            for row in stored[child.id]["Reviews"]
+        ])
+    result.loaded = {"Header": len(header), "Episodes": len(episodes), "Reviews": len(reviews)}
+
+
+def _upn(value: str) -> dict[str, str]:
+    return {"upn": "", "upn_unknown_reason": value} if value in UpnUnknown.values else {"upn": value,
+                                                                                       "upn_unknown_reason": ""}
+
+
+def import_year(directory: Path, *, year: int, today: date, actor: Any = None) -> YearResult:
+    """Check one year's files whole, then load them in one transaction if nothing was rejected."""
+    result = YearResult(year, directory)
+    if not FIRST_IMPORT_YEAR <= year <= today.year + 1:
+        result.rejected.append(Rejected(directory.name, 0, "", f"the year {year} is not a collection year Harbour "
+                                                                f"imports ({FIRST_IMPORT_YEAR} onward)"))
+        return result
+    collection = CollectionYear(year)
+    tables = _read(directory, result)
+    if "Header" not in tables and not result.rejected:
+        result.rejected.append(Rejected(directory.name, 0, "", "there is no Header file (CHILD, SEX, DOB, ETHNIC, "
+                                                                "UPN, MOTHER, MC_DOB)"))
+    file, rows = tables.get("Header", ("", []))
+    header = _check_header(result, collection, file, rows)
+    imported_codes = set(ReturnChild.objects.filter(code__in=header, imported=False).values_list("code", flat=True))
+    for code in sorted(imported_codes):
+        result.rejected.append(Rejected(file, 0, "CHILD", f"'{code}' is a child recorded in Harbour, not imported"))
+    known = set(header)
+    file, rows = tables.get("Episodes", ("", []))
+    episodes = _check_episodes(result, collection, file, rows, known)
+    file, rows = tables.get("Reviews", ("", []))
+    reviews = _check_reviews(result, file, rows, known)
+    result.not_loaded = sorted(set(tables) - set(LOADED))
+    if result.rejected:
+        return result
+    try:
+        with transaction.atomic():
+            _load(result, header, episodes, reviews)
+            _record(result, directory, actor)
+    except EpisodesOverlap as error:
+        result.loaded = {}
+        result.rejected.append(Rejected(tables["Episodes"][0], 0, "", str(error)))
+    return result
+
+
+def _record(result: YearResult, directory: Path, actor: Any) -> None:
+    record_event(actor=actor, action="create", record_type="ssda903_import", record_id=str(result.year),
+                 details={"directory": directory.name, "loaded": result.loaded})

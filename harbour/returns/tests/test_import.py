@@ -1,0 +1,162 @@
+"""import-903: past returns load into children, periods, legal statuses, placements and reviews; the
+same years export again unchanged; loading twice changes nothing; bad rows are named and a year
+with one is not loaded at all."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from harbour.children.models import Child, LegalStatusPeriod, PeriodLookedAfter
+from harbour.placements.models import Placement
+from harbour.returns.models import ImportedRow
+from harbour.reviews.models import Review
+
+HEADER = "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB"
+EPISODES = "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN"
+REVIEWS = "CHILD,DOB,REVIEW,REVIEW_CODE"
+
+# 2018-19: child 101 in care since 2017 changes legal status (L) and placement (P); 102 comes and goes;
+# 103 moves between two of the same carer's homes (T).
+RETURN_2019 = {
+    "header.csv": [HEADER,
+                   "101,1,14/03/2002,WBRI,A123456789012,,",
+                   "102,2,02/09/2010,BAFR,UN2,,",
+                   "103,1,29/02/2008,AOTH,UN2,,"],
+    "episodes.csv": [EPISODES,
+                     "101,05/06/2017,S,V2,N4,U6,PR1,10/05/2018,X1,,LS1 4AB,LS2 7EW,SC123456",
+                     "101,10/05/2018,L,C2,N4,U6,PR1,01/02/2019,X1,CARPL,LS1 4AB,LS2 7EW,SC123456",
+                     "101,01/02/2019,P,C2,N4,K2,PR4,,,,LS1 4AB,LS1 4AD,SC654321",
+                     "102,03/07/2018,S,V2,N8,U6,PR1,20/12/2018,E4A,,LS1 4AB,LS2 7EW,SC123456",
+                     "103,01/11/2018,S,V2,N8,U4,PR4,15/01/2019,X1,OTHER,LS1 4AB,LS2 7EW,SC222222",
+                     "103,15/01/2019,T,V2,N8,U4,PR4,,,,LS1 4AB,LS1 4AD,SC222222"],
+    "reviews.csv": [REVIEWS,
+                    "101,14/03/2002,12/06/2018,PN1",
+                    "102,02/09/2010,30/07/2018,PN5",
+                    "103,29/02/2008,28/11/2018,PN1"],
+}
+# 2019-20: 101 turns 18 on 14 March 2020 and stays with the carer (E17); 103's home closes and it moves (P, B).
+RETURN_2020 = {
+    "header.csv": [HEADER,
+                   "101,1,14/03/2002,WBRI,A123456789012,,",
+                   "103,1,29/02/2008,AOTH,UN2,,"],
+    "episodes.csv": [EPISODES,
+                     "101,01/02/2019,P,C2,N4,K2,PR4,14/03/2020,E17,,LS1 4AB,LS1 4AD,SC654321",
+                     "103,15/01/2019,T,V2,N8,U4,PR4,20/08/2019,X1,CLOSE,LS1 4AB,LS1 4AD,SC222222",
+                     "103,20/08/2019,B,C2,N8,U6,PR1,,,,LS1 4AB,LS2 7EW,SC123456"],
+    "reviews.csv": [REVIEWS,
+                    "103,29/02/2008,10/05/2019,PN1",
+                    "103,29/02/2008,09/11/2019,PN6"],
+}
+
+
+def _write(directory: Path, files: dict[str, list[str]]) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    for name, lines in files.items():
+        (directory / name).write_text("\n".join(lines) + "\n")
+    return directory
+
+
+def _rows(directory: Path, name: str) -> list[dict[str, str]]:
+    with (directory / name).open(newline="") as handle:
+        return sorted(csv.DictReader(handle), key=lambda row: tuple(row.values()))
+
+
+def _expected(files: dict[str, list[str]], name: str) -> list[dict[str, str]]:
+    return sorted(csv.DictReader(io.StringIO("\n".join(files[name]))), key=lambda row: tuple(row.values()))
+
+
+@pytest.mark.django_db
+def test_past_returns_load_and_export_again_unchanged(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    call_command("import_903", str(_write(tmp_path / "in" / "2020", RETURN_2020)),
+                 str(_write(tmp_path / "in" / "2019", RETURN_2019)))
+    out = capsys.readouterr().out
+    assert "2019 (" in out and "loaded Header 3, Episodes 6, Reviews 3 rows" in out
+
+    assert Child.unscoped.count() == 3
+    assert PeriodLookedAfter.objects.count() == 3 and Review.objects.count() == 5
+    for year, files in ((2019, RETURN_2019), (2020, RETURN_2020)):
+        out_dir = tmp_path / "out" / str(year)
+        call_command("export_903", "--year", str(year), "--out", str(out_dir))
+        for name in ("header.csv", "episodes.csv", "reviews.csv"):
+            assert _rows(out_dir, name) == _expected(files, name), (year, name)
+
+
+@pytest.mark.django_db
+def test_importing_the_same_years_again_changes_nothing(tmp_path: Path) -> None:
+    directories = [str(_write(tmp_path / "2019", RETURN_2019)), str(_write(tmp_path / "2020", RETURN_2020))]
+    call_command("import_903", *directories)
+
+    def counts() -> tuple[int, ...]:
+        return (Child.unscoped.count(), PeriodLookedAfter.objects.count(), LegalStatusPeriod.objects.count(),
+                Placement.objects.count(), Review.objects.count(), ImportedRow.objects.count())
+
+    before = counts()
+    call_command("import_903", *directories)
+    call_command("import_903", directories[0])
+    assert counts() == before
+
+
+BROKEN = [
+    ("episodes.csv", 1, "101,31/02/2018,S,V2,N4,U6,PR1,,,,LS1 4AB,LS2 7EW,SC123456",
+     "episodes.csv, row 2, column DECOM: '31/02/2018' is not a real date", "impossible-date"),
+    ("episodes.csv", 1, "101,05/06/2017,S,V2,N4,U6,PR1,01/06/2017,E4A,,LS1 4AB,LS2 7EW,SC123456",
+     "episodes.csv, row 2, column DEC: is before DECOM", "ends-before-it-starts"),
+    ("episodes.csv", 1, "999,05/06/2017,S,V2,N4,U6,PR1,,,,LS1 4AB,LS2 7EW,SC123456",
+     "episodes.csv, row 2, column CHILD: '999' is not in the Header file", "unknown-child"),
+    ("episodes.csv", 1, "101,05/06/2017,S,V2,N4,K3,PR4,,,,LS1 4AB,LS2 7EW,SC123456",
+     "episodes.csv, row 2, column PLACE: 'K3' is not a valid code", "k3-before-2024-25"),
+    ("header.csv", 1, "101,1,2002-03-14,WBRI,A123456789012,,",
+     "header.csv, row 2, column DOB: '2002-03-14' is not a date in the form dd/mm/yyyy", "iso-date"),
+    ("reviews.csv", 1, "101,14/03/2002,12/06/2018,PN9",
+     "reviews.csv, row 2, column REVIEW_CODE: 'PN9' is not a valid code", "unknown-participation-code"),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("file", "line", "row", "message"), [case[:4] for case in BROKEN],
+                         ids=[case[4] for case in BROKEN])
+def test_a_bad_row_is_named_and_its_year_not_loaded(tmp_path: Path, capsys: pytest.CaptureFixture[str], file: str,
+                                                    line: int, row: str, message: str) -> None:
+    files = {name: list(lines) for name, lines in RETURN_2019.items()}
+    files[file][line] = row
+    with pytest.raises(CommandError, match="Not loaded: 2019") as raised:
+        call_command("import_903", str(_write(tmp_path / "2019", files)))
+    assert raised.value.returncode == 1
+    assert message in capsys.readouterr().out
+    assert not Child.unscoped.exists() and not ImportedRow.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "message"), [("returns", "name the directory by its collection year"),
+                                               ("2019x", "name the directory by its collection year")])
+def test_a_directory_not_named_by_its_year_is_refused(tmp_path: Path, name: str, message: str) -> None:
+    with pytest.raises(CommandError, match=message) as raised:
+        call_command("import_903", str(_write(tmp_path / name, RETURN_2019)))
+    assert raised.value.returncode == 2
+
+
+@pytest.mark.django_db
+def test_a_missing_directory_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(CommandError, match="does not exist") as raised:
+        call_command("import_903", str(tmp_path / "2019"))
+    assert raised.value.returncode == 2
+
+
+@pytest.mark.django_db
+def test_episodes_that_run_into_each_other_across_years_are_refused(tmp_path: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    files = {name: list(lines) for name, lines in RETURN_2019.items()}
+    # 102's episode is still open in 2018-19, but a second one starts while it is.
+    files["episodes.csv"][4] = "102,03/07/2018,S,V2,N8,U6,PR1,,,,LS1 4AB,LS2 7EW,SC123456"
+    files["episodes.csv"].append("102,01/09/2018,P,V2,N8,U6,PR1,,,,LS1 4AB,LS1 4AD,SC123456")
+    with pytest.raises(CommandError, match="Not loaded: 2019"):
+        call_command("import_903", str(_write(tmp_path / "2019", files)))
+    assert ("episodes.csv: child 102: the episode from 03/07/2018 is still open or ends after the next one starts "
+            "on 01/09/2018") in capsys.readouterr().out
+    assert not Child.unscoped.exists()
