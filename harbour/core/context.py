@@ -39,6 +39,11 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if user.role in {Role.TEAM_LEADER, Role.TEAM_MANAGER}:
         items.append({"text": "Rota", "href": "/allocation/", "active": path.startswith("/allocation/")})
     items.extend(_placement_items(user, path))
+    from harbour.reviews.navigation import (
+        review_nav_items,  # here: the reviews app loads after core
+    )
+
+    items.extend(review_nav_items(user, path))
     return {"nav_items": items}
 
 

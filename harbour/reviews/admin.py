@@ -1,0 +1,15 @@
+"""The lists the council keeps: reasons a review was late, and the areas of the case-file audit."""
+
+from django.contrib import admin
+
+from .models import AuditArea, LateReviewReason
+
+
+@admin.register(LateReviewReason)
+class LateReviewReasonAdmin(admin.ModelAdmin):
+    list_display = ("label", "needs_detail", "active", "position")
+
+
+@admin.register(AuditArea)
+class AuditAreaAdmin(admin.ModelAdmin):
+    list_display = ("name", "active", "position")
