@@ -118,12 +118,15 @@ def _review_out(review: Review) -> dict[str, Any]:
             summary="A child's checks still to do (reviews, visits, health, PEP, care plan) and reviews held")
 def child_reviews(request: HttpRequest, child_id: str) -> Any:
     child = _child(request, child_id, "api:child_reviews")
+    return {"child_id": child.pk, "checks": _checks(child),
+            "reviews": [_review_out(r) for r in selectors.child_reviews(child)]}
+
+
+def _checks(child: Child) -> list[dict[str, Any]]:
     deadlines = child_deadlines(child=child, today=timezone.localdate(), calendar=council_calendar(),
                                 nts_working_days=CouncilSettings.current().nts_transfer_working_days)
-    checks = [{"kind": selectors.DUTY_KINDS[d.duty], "due": d.due, "status": str(d.status), "basis": d.basis}
-              for d in deadlines if d.duty in selectors.DUTY_KINDS and d.met_on is None]
-    return {"child_id": child.pk, "checks": checks,
-            "reviews": [_review_out(r) for r in selectors.child_reviews(child)]}
+    return [{"kind": selectors.DUTY_KINDS[d.duty], "due": d.due, "status": str(d.status), "basis": d.basis}
+            for d in deadlines if d.duty in selectors.DUTY_KINDS and d.met_on is None]
 
 
 class ActionIn(Schema):
@@ -159,6 +162,12 @@ def _actions(given: list[ActionIn], field: str) -> list[services.ActionInput]:
     people = _people([a.owner_id for a in given], field)
     return [services.ActionInput(a.description, people.get(a.owner_id) if a.owner_id else None, a.due_on)
             for a in given]
+
+
+@router.get("/children/{child_id}/reviews", response={200: list[ReviewOut], 404: ErrorOut},
+            summary="The reviews held for a child, newest first")
+def list_reviews(request: HttpRequest, child_id: str) -> Any:
+    return [_review_out(r) for r in selectors.child_reviews(_child(request, child_id, "api:list_reviews"))]
 
 
 @router.post("/children/{child_id}/reviews", response={201: ReviewOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
@@ -246,6 +255,14 @@ class AuditOut(Schema):
     child_id: uuid.UUID
     audited_on: dt.date
     actions: list[QualityActionOut]
+
+
+@router.get("/children/{child_id}/audits", response={200: list[AuditOut], 404: ErrorOut},
+            summary="The case-file audits of a child, newest first, with the actions raised")
+def list_audits(request: HttpRequest, child_id: str) -> Any:
+    child = _child(request, child_id, "api:list_audits")
+    return [{"id": a.pk, "child_id": child.pk, "audited_on": a.audited_on, "actions": list(a.actions.all())}
+            for a in child.case_audits.prefetch_related("actions")]
 
 
 @router.post("/children/{child_id}/audits", response={201: AuditOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
@@ -382,3 +399,38 @@ def measures(request: HttpRequest, by: str = "month") -> Any:
         "participation": r.participation.by_code, "took_part": r.participation.took_part,
         "took_part_of": r.participation.of, "late_reasons": dict(r.late_reasons),
     } for r in rows]
+
+
+class CheckIn(Schema):
+    kind: str = Field(description="visit, health_assessment, pep or care_plan")
+    on: dt.date
+    seen_alone: bool | None = Field(None, description="Visits only")
+    dental_check_on: dt.date | None = Field(None, description="Health assessments only")
+    immunisations_up_to_date: bool | None = Field(None, description="Health assessments only")
+
+
+class CheckRecordedOut(Schema):
+    kind: str
+    on: dt.date
+    checks: list[CheckOut] = Field(description="The child's checks still to do, after this one")
+
+
+@router.get("/children/{child_id}/checks", response={200: list[CheckOut], 404: ErrorOut},
+            summary="A child's checks still to do: reviews, visits, health assessments, PEPs and the care plan")
+def list_checks(request: HttpRequest, child_id: str) -> Any:
+    return _checks(_child(request, child_id, "api:list_checks"))
+
+
+@router.post("/children/{child_id}/checks", response={201: CheckRecordedOut, 403: ErrorOut, 404: ErrorOut,
+                                                      422: ErrorOut},
+             summary="Record a visit, a health assessment, a PEP review or an agreed care plan")
+def record_check(request: HttpRequest, child_id: str, payload: CheckIn) -> Any:
+    child = _child(request, child_id, "api:record_check")
+    try:
+        services.check_record(actor=request.auth, child=child, today=timezone.localdate(), request_id=_rid(request),
+                              via="api", **payload.dict())
+    except PermissionDenied as error:
+        return _forbidden(error)
+    except ValidationError as error:
+        return Status(422, validation_errors(error))
+    return Status(201, {"kind": payload.kind, "on": payload.on, "checks": _checks(child)})

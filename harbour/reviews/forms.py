@@ -141,3 +141,35 @@ class CaseAuditForm(GovukForm):
 class ResponseForm(GovukForm):
     response = forms.CharField(label="Your response", max_length=10_000, widget=forms.Textarea(attrs={"rows": 5}),
                                error_messages={"required": "Enter your response to the action"})
+
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+def _yes_no(value: str | None) -> bool | None:
+    return None if not value else value == "yes"
+
+
+class CheckForm(GovukForm):
+    kind = forms.ChoiceField(
+        label="What are you recording?", widget=forms.RadioSelect,
+        choices=[("visit", "A statutory visit"), ("health_assessment", "A health assessment"),
+                 ("pep", "A personal education plan (PEP) review"), ("care_plan", "An agreed care plan")],
+        error_messages={"required": "Select what you are recording"},
+    )
+    on = GovukDateField(label="Date", past_or_today=True, help_text="The day it happened. For example, 27 11 2026",
+                        error_messages={"required": "Enter the date"})
+    seen_alone = forms.ChoiceField(label="Visits: was the child seen alone? (optional)", required=False,
+                                   choices=YES_NO, widget=forms.RadioSelect)
+    dental_check_on = GovukDateField(label="Health assessments: date of the last dental check (optional)",
+                                     required=False, past_or_today=True)
+    immunisations_up_to_date = forms.ChoiceField(
+        label="Health assessments: are the child's immunisations up to date? (optional)", required=False,
+        choices=YES_NO, widget=forms.RadioSelect,
+    )
+
+    def service_arguments(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {"kind": data["kind"], "on": data["on"], "seen_alone": _yes_no(data.get("seen_alone")),
+                "dental_check_on": data.get("dental_check_on"),
+                "immunisations_up_to_date": _yes_no(data.get("immunisations_up_to_date"))}

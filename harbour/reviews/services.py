@@ -36,11 +36,15 @@ from harbour.domain.review_rules import (
 from .models import (
     AuditArea,
     AuditRating,
+    CarePlan,
     CaseAudit,
+    HealthAssessment,
     LateReviewReason,
+    PersonalEducationPlan,
     QualityAction,
     Review,
     ReviewAction,
+    Visit,
 )
 
 REVIEWING_ROLES = frozenset({Role.IRO, Role.IRO_MANAGER})
@@ -317,3 +321,69 @@ def quality_action_escalate(
         _tell(locked.social_worker, subject, path)
         _tell(locked.team_manager, subject, path)
     return locked
+
+
+# --- Visits, health assessments, PEPs and care plans ---------------------------------------
+
+CHECK_MODELS = {"visit": (Visit, "visited_on"), "health_assessment": (HealthAssessment, "assessed_on"),
+                "pep": (PersonalEducationPlan, "reviewed_on"), "care_plan": (CarePlan, "agreed_on")}
+CHECK_WORDS = {"visit": "visit", "health_assessment": "health assessment", "pep": "PEP review",
+               "care_plan": "care plan"}
+
+
+def may_record_checks(user: Any) -> bool:
+    """Those who keep the child's record (social workers, team leaders and managers, personal
+    advisers) record visits, health assessments, PEPs and care plans."""
+    return getattr(user, "role", None) in {Role.SOCIAL_WORKER, Role.TEAM_LEADER, Role.TEAM_MANAGER,
+                                           Role.PERSONAL_ADVISER}
+
+
+def check_record(
+    *,
+    actor: User,
+    child: Child,
+    kind: str,
+    on: dt.date,
+    seen_alone: bool | None = None,
+    dental_check_on: dt.date | None = None,
+    immunisations_up_to_date: bool | None = None,
+    today: dt.date,
+    request_id: str = "",
+    via: str = "web",
+) -> Any:
+    """Record a statutory visit, a health assessment (with the dental check and immunisations), a
+    PEP review or an agreed care plan. The clocks follow from it through the deadlines engine.
+
+    Refused: a date in the future, or outside every period the child was looked after (a health
+    assessment may be up to 3 months before: SI 2010/959 reg 7, reference.md 2.4), the same check
+    twice on one day, a dental check after today."""
+    if not may_record_checks(actor):
+        raise PermissionDenied("Only the child's social worker, their team leader or manager may record checks")
+    if kind not in CHECK_MODELS:
+        raise ValidationError({"kind": "Select what you are recording"})
+    model, field = CHECK_MODELS[kind]
+    words = CHECK_WORDS[kind]
+    errors: dict[str, str] = {}
+    periods = _timeline(child).periods_looked_after
+    grace = dt.timedelta(days=92) if kind == "health_assessment" else dt.timedelta(0)
+    if on > today:
+        errors["on"] = f"Date of the {words} must be today or in the past"
+    elif not any(p.start - grace <= on and (p.end is None or on <= p.end) for p in periods):
+        errors["on"] = (f"The child was not looked after on {long_date(on)}: a {words} must be in a period of care"
+                        if periods else "The child has no period looked after: record when they became looked after "
+                                        "first")
+    elif model.objects.filter(child=child, **{field: on}).exists():
+        errors["on"] = f"A {words} on {long_date(on)} is already recorded"
+    if dental_check_on is not None and dental_check_on > today:
+        errors["dental_check_on"] = "Date of the dental check must be today or in the past"
+    if errors:
+        raise ValidationError(errors)
+    extra: dict[str, Any] = {}
+    if kind == "visit":
+        extra = {"visitor": actor, "seen_alone": seen_alone}
+    elif kind == "health_assessment":
+        extra = {"dental_check_on": dental_check_on, "immunisations_up_to_date": immunisations_up_to_date}
+    with transaction.atomic():
+        row = model.objects.create(child=child, **{field: on}, **extra)
+        record_change(actor=actor, action="create", instance=row, child_id=child.pk, request_id=request_id, via=via)
+    return row

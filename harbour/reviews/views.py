@@ -30,7 +30,7 @@ from harbour.domain.review_rules import (
 )
 
 from . import selectors, services
-from .forms import CaseAuditForm, ResponseForm, ReviewForm
+from .forms import CaseAuditForm, CheckForm, ResponseForm, ReviewForm
 from .models import QualityAction
 from .navigation import MEASURE_ROLES
 
@@ -49,6 +49,13 @@ def _open(request: HttpRequest, child_id: Any, purpose: str = "") -> Child:
 def _staff_only(request: HttpRequest) -> None:
     if access.is_partner(request.user) or request.user.scope == "none":
         raise PermissionDenied
+
+
+def _not_yours(request: HttpRequest, child: Child, title: str) -> HttpResponse:
+    """Someone who may see the child but not chair reviews: the page says who can (a write is refused)."""
+    if request.method == "POST":
+        raise PermissionDenied
+    return render(request, "reviews/not_yours.html", {"child": child, "title": title})
 
 
 @login_required
@@ -85,6 +92,7 @@ def child_reviews(request: HttpRequest, child_id: Any) -> HttpResponse:
         "audits": list(child.case_audits.select_related("auditor").prefetch_related("ratings__area")),
         "actions": selectors.child_quality_actions(child),
         "may_review": services.may_review(request.user),
+        "may_record_checks": services.may_record_checks(request.user),
         "child_nav": child_nav(child, "reviews:child"),
     })
 
@@ -94,7 +102,7 @@ def child_reviews(request: HttpRequest, child_id: Any) -> HttpResponse:
 def record_review(request: HttpRequest, child_id: Any) -> HttpResponse:
     child = _open(request, child_id, purpose="edit")
     if not services.may_review(request.user):
-        raise PermissionDenied
+        return _not_yours(request, child, "Record a review")
     form = ReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -113,7 +121,7 @@ def record_review(request: HttpRequest, child_id: Any) -> HttpResponse:
 def audit_case_file(request: HttpRequest, child_id: Any) -> HttpResponse:
     child = _open(request, child_id, purpose="edit")
     if not services.may_review(request.user):
-        raise PermissionDenied
+        return _not_yours(request, child, "Audit the case file")
     form = CaseAuditForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -126,6 +134,26 @@ def audit_case_file(request: HttpRequest, child_id: Any) -> HttpResponse:
     return render(request, "reviews/audit.html", {
         "child": child, "form": form, "social_worker": services.allocated_social_worker(child),
     }, status=422 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def record_check(request: HttpRequest, child_id: Any) -> HttpResponse:
+    """A visit, a health assessment (with the dental check and immunisations), a PEP or a care plan."""
+    child = _open(request, child_id, purpose="edit")
+    if not services.may_record_checks(request.user):
+        raise PermissionDenied
+    form = CheckForm(request.POST or None, initial={"kind": request.GET.get("kind", "")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.check_record(actor=request.user, child=child, today=timezone.localdate(),
+                                  request_id=_rid(request), **form.service_arguments())
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            return redirect("reviews:child", child.pk)
+    return render(request, "reviews/record_check.html", {"child": child, "form": form},
+                  status=422 if form.errors else 200)
 
 
 @login_required
@@ -258,6 +286,7 @@ urlpatterns = [
     path("child/<uuid:child_id>/", child_reviews, name="child"),
     path("child/<uuid:child_id>/record/", record_review, name="record"),
     path("child/<uuid:child_id>/audit/", audit_case_file, name="audit"),
+    path("child/<uuid:child_id>/check/", record_check, name="check"),
     path("actions/", actions, name="actions"),
     path("actions/<int:action_id>/", action_detail, name="action"),
     path("actions/<int:action_id>/escalate/", escalate, name="escalate"),

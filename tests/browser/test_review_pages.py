@@ -171,3 +171,25 @@ def test_the_lists_and_measures_pass_axe(world: Any, iro: Any, make_user: Any, s
     assert_structure(page)
     assert_no_axe_violations(page)
     assert_reflows(page)
+
+
+def test_the_social_worker_records_a_health_assessment(world: Any, signed_in_page: Any) -> None:
+    from harbour.reviews.models import HealthAssessment
+
+    page = signed_in_page(world.worker)
+    page.goto(f"/reviews/child/{world.child.pk}/")
+    page.get_by_role("link", name="Record a visit or check").click()
+    assert_structure(page)
+    assert_no_axe_violations(page)
+    submit(page, "Save")
+    assert_error_state(page, "Select what you are recording", "Enter the date")
+    assert_no_axe_violations(page)
+    today = timezone.localdate()
+    page.get_by_label("A health assessment").check()
+    fill_date(page, "on", today)
+    fill_date(page, "dental_check_on", today - dt.timedelta(days=10))
+    page.locator("#id_immunisations_up_to_date").check()
+    submit(page, "Save")
+    expect(page.get_by_role("heading", name="Reviews and checks", level=1)).to_be_visible()
+    assessment = HealthAssessment.objects.get(child=world.child, assessed_on=today)
+    assert (assessment.dental_check_on, assessment.immunisations_up_to_date) == (today - dt.timedelta(days=10), True)

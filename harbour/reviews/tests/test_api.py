@@ -115,3 +115,14 @@ def test_compliance_and_measures(iro: Any, recent: Any, worker: Any) -> None:
     assert len(measures) == 4
     assert sum(m["figures"]["reviews"]["of"] for m in measures) == 1
     assert get(worker, "/api/v1/reviews/measures").status_code == 403
+
+
+def test_a_visit_recorded_moves_the_clock(worker: Any, recent: Any) -> None:
+    before = {c["kind"] for c in get(worker, f"/api/v1/reviews/children/{recent.pk}").json()["checks"]}
+    response = post(worker, f"/api/v1/reviews/children/{recent.pk}/checks",
+                    {"kind": "care_plan", "on": days_ago(90)})
+    assert response.status_code == 201
+    after = {c["kind"] for c in response.json()["checks"]}
+    assert "care_plan" in before and "care_plan" not in after
+    bad = post(worker, f"/api/v1/reviews/children/{recent.pk}/checks", {"kind": "visit", "on": days_ago(-1)})
+    assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["body", "on"]

@@ -189,3 +189,33 @@ def test_escalation_only_when_overdue_and_unanswered(iro: Any, child: Any) -> No
     escalated = services.quality_action_escalate(actor=iro, action=action, today=D(2026, 11, 23))
     assert (escalated.stage, escalated.escalated_on) == (1, D(2026, 11, 23))
     assert services.quality_action_escalate(actor=iro, action=escalated, today=D(2026, 11, 30)).stage == 2
+
+
+def test_a_health_assessment_with_its_dental_check_and_immunisations(worker: Any, child: Any) -> None:
+    from harbour.reviews.models import HealthAssessment
+
+    services.check_record(actor=worker, child=child, kind="health_assessment", on=D(2026, 9, 20),
+                          dental_check_on=D(2026, 9, 10), immunisations_up_to_date=True, today=TODAY)
+    assessment = HealthAssessment.objects.get(child=child)
+    assert (assessment.assessed_on, assessment.dental_check_on, assessment.immunisations_up_to_date) == (
+        D(2026, 9, 20), D(2026, 9, 10), True)
+
+
+@pytest.mark.parametrize(("kind", "on", "message"), [
+    ("visit", D(2026, 8, 31), "The child was not looked after on 31 August 2026: a visit must be in a period of care"),
+    ("pep", D(2026, 11, 21), "Date of the PEP review must be today or in the past"),
+], ids=["visit-before-care", "pep-in-the-future"])
+def test_a_check_outside_care_is_refused(worker: Any, child: Any, kind: str, on: dt.date, message: str) -> None:
+    assert errors_of(lambda: services.check_record(actor=worker, child=child, kind=kind, on=on, today=TODAY)) == {
+        "on": [message]}
+
+
+def test_a_health_assessment_up_to_3_months_before_care_counts(worker: Any, child: Any) -> None:
+    services.check_record(actor=worker, child=child, kind="health_assessment", on=D(2026, 6, 15), today=TODAY)
+    assert errors_of(lambda: services.check_record(actor=worker, child=child, kind="health_assessment",
+                                                   on=D(2026, 5, 1), today=TODAY))["on"]
+
+
+def test_an_iro_does_not_record_visits(iro: Any, child: Any) -> None:
+    with pytest.raises(PermissionDenied):
+        services.check_record(actor=iro, child=child, kind="visit", on=D(2026, 9, 5), today=TODAY)

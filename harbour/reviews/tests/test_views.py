@@ -109,7 +109,12 @@ def test_an_audit_missing_a_rating_shows_the_error(iro: Any, recent: Any, signed
 
 
 def test_a_social_worker_cannot_record_a_review(worker: Any, recent: Any, signed_in: Any) -> None:
-    assert signed_in(worker).get(f"/reviews/child/{recent.pk}/record/").status_code == 403
+    client = signed_in(worker)
+    page = client.get(f"/reviews/child/{recent.pk}/record/")
+    assert page.status_code == 200 and "Only the child's independent reviewing officer" in page.content.decode()
+    posted = client.post(f"/reviews/child/{recent.pk}/record/", {"participation": "PN1"})
+    assert posted.status_code == 403 and not Review.objects.exists()
+    assert client.post(f"/reviews/child/{recent.pk}/audit/", {}).status_code == 403
 
 
 def test_another_iro_cannot_see_the_child(make_user: Any, recent: Any, signed_in: Any) -> None:
