@@ -24,6 +24,7 @@ from django.db.models import Count, Q, QuerySet
 from harbour.accounts.models import Allocation, Role, Team, User
 from harbour.children.models import Child
 from harbour.children.selectors import case_timelines
+from harbour.domain.ages import add_months
 from harbour.domain.calendar import WorkingDayCalendar
 from harbour.domain.deadlines import CaseTimeline, Deadline, Duty, compute_deadlines
 from harbour.domain.review_measures import (
@@ -192,6 +193,24 @@ def reviews_due(visible: QuerySet[Child], *, today: dt.date, calendar: WorkingDa
     far = dt.date.max
     rows.sort(key=lambda r: (r.next_review.due if r.next_review else far, r.child.family_name, r.child.given_names))
     return rows
+
+
+@dataclass(frozen=True)
+class CalendarMonth:
+    label: str
+    days: list[tuple[dt.date, list[ChildReview]]]
+
+
+def by_month(rows: list[ChildReview], *, today: dt.date, months: int) -> list[CalendarMonth]:
+    """The reviews due from today, grouped by month and day, for the next ``months`` months."""
+    found = []
+    for period in months_between(today, add_months(today, months - 1)):
+        days: dict[dt.date, list[ChildReview]] = defaultdict(list)
+        for row in rows:
+            if row.next_review and row.next_review.due >= today and period.covers(row.next_review.due):
+                days[row.next_review.due].append(row)
+        found.append(CalendarMonth(period.label, sorted(days.items())))
+    return found
 
 
 @dataclass(frozen=True)

@@ -78,6 +78,27 @@ def reviews_due(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def iro_calendar(request: HttpRequest) -> HttpResponse:
+    """An IRO's reviews due, month by month: overdue first, then the next three months. The IRO
+    manager chooses whose calendar to see."""
+    _staff_only(request)
+    user: User = request.user
+    iros = selectors.iro_caseloads() if user.role == Role.IRO_MANAGER else []
+    chosen = user if user.role == Role.IRO else next(
+        (c.iro for c in iros if str(c.iro.pk) == request.GET.get("iro")), iros[0].iro if iros else None)
+    if chosen is None:
+        raise PermissionDenied
+    today = timezone.localdate()
+    visible = selectors.scoped(access.children_visible_to(user), iro=chosen)
+    rows = selectors.reviews_due(visible, today=today, calendar=council_calendar())
+    return render(request, "reviews/calendar.html", {
+        "iro": chosen, "iros": iros, "today": today,
+        "overdue": [r for r in rows if r.next_review and r.next_review.due < today],
+        "months": selectors.by_month(rows, today=today, months=3),
+    })
+
+
+@login_required
 def child_reviews(request: HttpRequest, child_id: Any) -> HttpResponse:
     child = _open(request, child_id)
     today = timezone.localdate()
@@ -283,6 +304,7 @@ def quality_report(request: HttpRequest) -> HttpResponse:
 
 urlpatterns = [
     path("", reviews_due, name="due"),
+    path("calendar/", iro_calendar, name="calendar"),
     path("child/<uuid:child_id>/", child_reviews, name="child"),
     path("child/<uuid:child_id>/record/", record_review, name="record"),
     path("child/<uuid:child_id>/audit/", audit_case_file, name="audit"),

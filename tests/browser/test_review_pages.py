@@ -153,7 +153,7 @@ def test_an_audit_raises_an_action_the_social_worker_answers(world: Any, iro: An
     assert action.responded_by == world.worker
 
 
-@pytest.mark.parametrize("path", ["/reviews/", "/reviews/compliance/", "/reviews/measures/",
+@pytest.mark.parametrize("path", ["/reviews/", "/reviews/calendar/", "/reviews/compliance/", "/reviews/measures/",
                                   "/reviews/measures/?by=quarter", "/reviews/measures/visits/{month}/",
                                   "/reviews/measures/participation/{month}/", "/reviews/quality/",
                                   "/reviews/child/{child}/"])

@@ -24,6 +24,7 @@ SMALL, LARGE = 10, 2_000
 PAGES = [
     ("reviews due for an IRO", Role.IRO, "/reviews/", False),
     ("reviews due for the IRO manager", Role.IRO_MANAGER, "/reviews/", False),
+    ("IRO calendar", Role.IRO, "/reviews/calendar/", False),
     ("compliance for a social worker", Role.SOCIAL_WORKER, "/reviews/compliance/", False),
     ("compliance for the service", Role.TEAM_MANAGER, "/reviews/compliance/", False),
     ("compliance for a team", Role.TEAM_LEADER, "/reviews/compliance/?team={team}&kind=visit", False),

@@ -155,3 +155,11 @@ def test_the_measures_link_to_their_records(iro: Any, recent: Any, signed_in: An
 
 def test_a_social_worker_does_not_see_the_measures(worker: Any, signed_in: Any) -> None:
     assert signed_in(worker).get("/reviews/measures/").status_code == 403
+
+
+def test_the_iro_calendar_shows_the_review_overdue(iro: Any, recent: Any, signed_in: Any, make_user: Any) -> None:
+    html = signed_in(iro).get("/reviews/calendar/").content.decode()
+    assert "Dawit" in html and "was due by" in html
+    manager = make_user(Role.IRO_MANAGER)
+    chosen = signed_in(manager).get(f"/reviews/calendar/?iro={iro.pk}").content.decode()
+    assert "Dawit" in chosen and f'value="{iro.pk}" selected' in chosen
