@@ -25,7 +25,7 @@ from harbour.children.selectors import child_deadlines
 from harbour.core.calendar import council_calendar
 from harbour.core.models import CouncilSettings
 from harbour.domain.review_measures import MEASURES
-from harbour.reviews import selectors, services
+from harbour.reviews import selectors, services, services_invitations
 from harbour.reviews.models import AuditArea, LateReviewReason, QualityAction, Review
 from harbour.reviews.navigation import MEASURE_ROLES
 
@@ -434,3 +434,44 @@ def record_check(request: HttpRequest, child_id: str, payload: CheckIn) -> Any:
     except ValidationError as error:
         return Status(422, validation_errors(error))
     return Status(201, {"kind": payload.kind, "on": payload.on, "checks": _checks(child)})
+
+
+class ParentIn(Schema):
+    name: str = Field(max_length=200)
+    email: str = Field("", max_length=254)
+
+
+class InvitationsIn(Schema):
+    review_on: dt.date
+    parents: list[ParentIn] = Field(default_factory=list, max_length=2)
+
+
+class InvitationOut(Schema):
+    id: int
+    review_on: dt.date
+    invitee: str = Field(description="child, carer, parent or professional")
+    name: str
+    email: str = Field(description="Empty: a letter to print")
+    language: str
+
+
+@router.get("/children/{child_id}/invitations", response={200: list[InvitationOut], 404: ErrorOut},
+            summary="Invitations sent to the child's reviews")
+def list_invitations(request: HttpRequest, child_id: str) -> Any:
+    return list(_child(request, child_id, "api:list_invitations").review_invitations.all())
+
+
+@router.post("/children/{child_id}/invitations", response={201: list[InvitationOut], 403: ErrorOut, 404: ErrorOut,
+                                                           422: ErrorOut},
+             summary="Invite the child, carer, parents and professionals to the review, in one action")
+def send_invitations(request: HttpRequest, child_id: str, payload: InvitationsIn) -> Any:
+    child = _child(request, child_id, "api:send_invitations")
+    try:
+        rows = services_invitations.invitations_send(
+            actor=request.auth, child=child, review_on=payload.review_on, today=timezone.localdate(),
+            parents=[(p.name, p.email) for p in payload.parents], request_id=_rid(request), via="api")
+    except PermissionDenied as error:
+        return _forbidden(error)
+    except ValidationError as error:
+        return Status(422, validation_errors(error))
+    return Status(201, rows)

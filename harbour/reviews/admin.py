@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from .models import AuditArea, LateReviewReason
+from .models import AuditArea, InvitationWording, LateReviewReason
 
 
 @admin.register(LateReviewReason)
@@ -13,3 +13,8 @@ class LateReviewReasonAdmin(admin.ModelAdmin):
 @admin.register(AuditArea)
 class AuditAreaAdmin(admin.ModelAdmin):
     list_display = ("name", "active", "position")
+
+
+@admin.register(InvitationWording)
+class InvitationWordingAdmin(admin.ModelAdmin):
+    list_display = ("language", "subject")

@@ -173,3 +173,18 @@ class CheckForm(GovukForm):
         return {"kind": data["kind"], "on": data["on"], "seen_alone": _yes_no(data.get("seen_alone")),
                 "dental_check_on": data.get("dental_check_on"),
                 "immunisations_up_to_date": _yes_no(data.get("immunisations_up_to_date"))}
+
+
+class InvitationForm(GovukForm):
+    review_on = GovukDateField(label="Date of the review", help_text="For example, 14 1 2027")
+    parent_1_name = forms.CharField(label="Parent 1: name (optional)", required=False, max_length=200,
+                                    help_text="Only where the IRO judges it right to invite them")
+    parent_1_email = forms.CharField(label="Parent 1: email address (optional)", required=False, max_length=254,
+                                     help_text="Leave it empty to print a letter instead")
+    parent_2_name = forms.CharField(label="Parent 2: name (optional)", required=False, max_length=200)
+    parent_2_email = forms.CharField(label="Parent 2: email address (optional)", required=False, max_length=254)
+
+    def service_arguments(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {"review_on": data["review_on"],
+                "parents": [(data.get(f"parent_{n}_name") or "", data.get(f"parent_{n}_email") or "") for n in (1, 2)]}

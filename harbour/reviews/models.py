@@ -192,3 +192,41 @@ class QualityAction(models.Model):
     @property
     def answered_in_time(self) -> bool:
         return self.responded_on is not None and self.responded_on <= self.due_on
+
+
+# --- Invitations to a review -----------------------------------------------------------------
+
+
+class InvitationWording(models.Model):
+    """The council's wording of the invitation to a review in one language (it keeps the
+    translations it has). ``{date}`` in the text is replaced by the date of the review."""
+
+    language = models.CharField(max_length=100, unique=True, help_text="As recorded as a child's first language")
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+
+    class Meta:
+        ordering = ["language"]
+
+    def __str__(self) -> str:
+        return self.language
+
+
+class ReviewInvitation(models.Model):
+    class Invitee(models.TextChoices):
+        CHILD = "child", "The child"
+        CARER = "carer", "Carer"
+        PARENT = "parent", "Parent"
+        PROFESSIONAL = "professional", "Professional"
+
+    child = models.ForeignKey("children.Child", on_delete=models.CASCADE, related_name="review_invitations")
+    review_on = models.DateField()
+    invitee = models.CharField(max_length=20, choices=Invitee.choices)
+    name = models.CharField(max_length=200)
+    email = models.EmailField(blank=True, help_text="Empty: a letter to print and give or post")
+    language = models.CharField(max_length=100, default="English")
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-review_on", "invitee", "name"]

@@ -30,8 +30,9 @@ from harbour.domain.review_rules import (
 )
 
 from . import selectors, services
-from .forms import CaseAuditForm, CheckForm, ResponseForm, ReviewForm
-from .models import QualityAction
+from . import services_invitations as invitations
+from .forms import CaseAuditForm, CheckForm, InvitationForm, ResponseForm, ReviewForm
+from .models import QualityAction, ReviewInvitation
 from .navigation import MEASURE_ROLES
 
 
@@ -112,6 +113,7 @@ def child_reviews(request: HttpRequest, child_id: Any) -> HttpResponse:
         "health_assessments": list(child.health_assessments.all()),
         "audits": list(child.case_audits.select_related("auditor").prefetch_related("ratings__area")),
         "actions": selectors.child_quality_actions(child),
+        "invitations": list(child.review_invitations.all()[:30]),
         "may_review": services.may_review(request.user),
         "may_record_checks": services.may_record_checks(request.user),
         "child_nav": child_nav(child, "reviews:child"),
@@ -175,6 +177,36 @@ def record_check(request: HttpRequest, child_id: Any) -> HttpResponse:
             return redirect("reviews:child", child.pk)
     return render(request, "reviews/record_check.html", {"child": child, "form": form},
                   status=422 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invite(request: HttpRequest, child_id: Any) -> HttpResponse:
+    """Invite the child, carer, parents and professionals to the review, in one action."""
+    child = _open(request, child_id, purpose="edit")
+    if not services.may_review(request.user):
+        return _not_yours(request, child, "Invite people to the review")
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitations.invitations_send(actor=request.user, child=child, today=timezone.localdate(),
+                                         request_id=_rid(request), **form.service_arguments())
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            return redirect("reviews:child", child.pk)
+    wording = invitations.wording_for(child.first_language)
+    return render(request, "reviews/invite.html", {
+        "child": child, "form": form, "invitees": invitations.invitees_for(child), "wording": wording,
+    }, status=422 if form.errors else 200)
+
+
+@login_required
+def invitation_letter(request: HttpRequest, invitation_id: int) -> HttpResponse:
+    invitation = get_object_or_404(ReviewInvitation, pk=invitation_id)
+    child = _open(request, invitation.child_id)
+    return render(request, "reviews/letter.html", {"invitation": invitation, "child": child,
+                                                   "letter": invitations.letter(invitation)})
 
 
 @login_required
@@ -309,6 +341,8 @@ urlpatterns = [
     path("child/<uuid:child_id>/record/", record_review, name="record"),
     path("child/<uuid:child_id>/audit/", audit_case_file, name="audit"),
     path("child/<uuid:child_id>/check/", record_check, name="check"),
+    path("child/<uuid:child_id>/invite/", invite, name="invite"),
+    path("invitations/<int:invitation_id>/letter/", invitation_letter, name="letter"),
     path("actions/", actions, name="actions"),
     path("actions/<int:action_id>/", action_detail, name="action"),
     path("actions/<int:action_id>/escalate/", escalate, name="escalate"),

@@ -193,3 +193,25 @@ def test_the_social_worker_records_a_health_assessment(world: Any, signed_in_pag
     expect(page.get_by_role("heading", name="Reviews and checks", level=1)).to_be_visible()
     assessment = HealthAssessment.objects.get(child=world.child, assessed_on=today)
     assert (assessment.dental_check_on, assessment.immunisations_up_to_date) == (today - dt.timedelta(days=10), True)
+
+
+def test_the_iro_invites_everyone_to_the_review(world: Any, iro: Any, signed_in_page: Any) -> None:
+    from harbour.reviews.models import ReviewInvitation
+
+    page = signed_in_page(iro)
+    page.goto(f"/reviews/child/{world.child.pk}/")
+    page.get_by_role("link", name="Invite people to the review").click()
+    assert_structure(page)
+    assert_no_axe_violations(page)
+    expect(page.get_by_text("no translation of the invitation in Pashto")).to_be_visible()
+    submit(page, "Send the invitations")
+    assert_error_state(page, "Enter date of the review")
+    assert_no_axe_violations(page)
+    fill_date(page, "review_on", timezone.localdate() + dt.timedelta(days=10))
+    page.get_by_label("Parent 1: name (optional)").fill("Mr Ahmadi")
+    submit(page, "Send the invitations")
+    expect(page.get_by_role("heading", name="Invitations sent")).to_be_visible()
+    assert ReviewInvitation.objects.filter(child=world.child).count() >= 4  # child, carer, 2 workers, partner, parent
+    page.get_by_role("link", name="letter to print for Mr Ahmadi").click()
+    assert_structure(page)
+    assert_no_axe_violations(page)
