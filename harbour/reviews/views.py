@@ -20,8 +20,10 @@ from harbour.children.models import Child
 from harbour.children.selectors import child_deadlines
 from harbour.children.views import child_nav
 from harbour.core.calendar import council_calendar
+from harbour.core.charts import Series, bar_chart
+from harbour.core.csv_export import csv_response
 from harbour.core.models import CouncilSettings
-from harbour.domain.review_measures import MEASURES
+from harbour.domain.review_measures import MEASURES, PARTICIPATION_CODES
 from harbour.domain.review_rules import (
     DISPUTE_STAGES,
     IRO_CASELOAD_HIGH,
@@ -294,15 +296,32 @@ def _measure_scope(request: HttpRequest) -> Any:
     return access.children_visible_to(request.user)
 
 
+def _measures_chart(rows: list[Any]) -> Any:
+    ordered = list(reversed(rows))  # oldest first, as the figures are read
+    return bar_chart(
+        chart_id="chart-in-time", title="Share held in time (%)", categories=[r.period.label for r in ordered],
+        series=[Series(label, [r.figures[key].percent or 0 for r in ordered]) for key, (_, label) in MEASURES.items()],
+        value_format=lambda v: f"{v}%",
+        description="The share of each check held in time, by the period it was due. A period with none due shows "
+                    "0%. The same figures, with counts, are in the table that follows.",
+    )
+
+
 @login_required
 def measures(request: HttpRequest) -> HttpResponse:
     visible = _measure_scope(request)
     today = timezone.localdate()
     by = "quarter" if request.GET.get("by") == "quarter" else "month"
     data = selectors.measure_data(visible, today=today, calendar=council_calendar())
-    periods = selectors.reporting_periods(today, by=by)
+    rows = selectors.measures(data, selectors.reporting_periods(today, by=by), today=today)
+    if request.GET.get("format") == "csv":
+        headers = ["period", *(f"{key}_{part}" for key in MEASURES for part in ("in_time", "due")),
+                   *PARTICIPATION_CODES, "took_part", "took_part_of"]
+        return csv_response(filename=f"review-measures-{by}-{today.isoformat()}", headers=headers, rows=[
+            [r.period.key, *(n for key in MEASURES for n in (r.figures[key].count, r.figures[key].of)),
+             *r.participation.by_code.values(), r.participation.took_part, r.participation.of] for r in rows])
     return render(request, "reviews/measures.html", {
-        "rows": selectors.measures(data, periods, today=today), "by": by, "measures": MEASURES, "today": today,
+        "rows": rows, "by": by, "measures": MEASURES, "today": today, "chart": _measures_chart(rows),
     })
 
 

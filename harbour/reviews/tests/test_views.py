@@ -163,3 +163,12 @@ def test_the_iro_calendar_shows_the_review_overdue(iro: Any, recent: Any, signed
     manager = make_user(Role.IRO_MANAGER)
     chosen = signed_in(manager).get(f"/reviews/calendar/?iro={iro.pk}").content.decode()
     assert "Dawit" in chosen and f'value="{iro.pk}" selected' in chosen
+
+
+def test_the_measures_download_as_csv(iro: Any, recent: Any, signed_in: Any) -> None:
+    response = signed_in(iro).get("/reviews/measures/?by=quarter&format=csv")
+    lines = response.content.decode("utf-8-sig").splitlines()
+    assert response["Content-Type"].startswith("text/csv")
+    assert lines[0].startswith("period,reviews_in_time,reviews_due,visits_in_time")
+    assert len(lines) == 5  # four quarters
+    assert sum(int(line.split(",")[2]) for line in lines[1:]) == 1  # the one review due, not held
