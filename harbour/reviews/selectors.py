@@ -41,6 +41,8 @@ from harbour.domain.review_measures import (
     share_in_time,
 )
 from harbour.domain.review_rules import REVIEW_DUTIES, CaseloadBand, caseload_band, next_review
+from harbour.domain.timescales import default_school_terms
+from harbour.domain.types import SchoolTerm
 
 from .models import QualityAction, Review
 
@@ -75,17 +77,23 @@ class CaseView:
     timelines: dict[uuid.UUID, CaseTimeline]
     today: dt.date
     calendar: WorkingDayCalendar
+    school_terms: list[SchoolTerm]
 
     def deadlines(self) -> Iterable[tuple[uuid.UUID, Deadline]]:
         for pk, timeline in self.timelines.items():
-            for deadline in compute_deadlines(timeline, today=self.today, calendar=self.calendar):
+            for deadline in compute_deadlines(timeline, today=self.today, calendar=self.calendar,
+                                              school_terms=self.school_terms):
                 yield pk, deadline
 
 
 def case_view(visible: QuerySet[Child], *, today: dt.date, calendar: WorkingDayCalendar) -> CaseView:
     children = {c.pk: c for c in visible.only(*CHILD_FIELDS).order_by()}
     timelines = case_timelines(visible.values("id"), {pk: c.date_of_birth for pk, c in children.items()})
-    return CaseView(children, timelines, today, calendar)
+    # The engine's placeholder terms, made once for every child rather than once per child (the
+    # same range compute_deadlines would take for each: a year before the earliest date to two after).
+    years = [day.year for timeline in timelines.values() for day in timeline.all_dates()] + [today.year]
+    terms = default_school_terms(min(years) - 1, max(years) + 2)
+    return CaseView(children, timelines, today, calendar, terms)
 
 
 @dataclass(frozen=True)
