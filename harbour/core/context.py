@@ -39,9 +39,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if user.role in {Role.TEAM_LEADER, Role.TEAM_MANAGER}:
         items.append({"text": "Rota", "href": "/allocation/", "active": path.startswith("/allocation/")})
     items.extend(_placement_items(user, path))
-    from harbour.reviews.navigation import (
-        review_nav_items,  # here: the reviews app loads after core
-    )
+    # Reviews, checks and the IRO's actions (harbour.reviews; imported here: it loads after core).
+    from harbour.reviews.navigation import review_nav_items
 
     items.extend(review_nav_items(user, path))
     return {"nav_items": items}
