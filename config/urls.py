@@ -14,6 +14,7 @@ urlpatterns = [
     path("allocation/", include("harbour.allocation.urls")),
     path("placements/", include("harbour.placements.urls")),
     path("returns/", include("harbour.returns.views")),
+    path("reviews/", include("harbour.reviews.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

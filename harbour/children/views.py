@@ -57,6 +57,7 @@ def child_nav(child: Child, active: str) -> list[dict[str, Any]]:
         ("Identity and age", "children:identity"),
         ("Legal status and care", "children:legal"),
         ("Placements", "placements:child"),
+        ("Reviews and checks", "reviews:child"),
     ]
     return [{"text": text, "href": reverse(name, args=[child.pk]), "active": name == active} for text, name in items]
 

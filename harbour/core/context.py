@@ -39,6 +39,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if user.role in {Role.TEAM_LEADER, Role.TEAM_MANAGER}:
         items.append({"text": "Rota", "href": "/allocation/", "active": path.startswith("/allocation/")})
     items.extend(_placement_items(user, path))
+    # Reviews, checks and the IRO's actions (harbour.reviews; imported here: it loads after core).
+    from harbour.reviews.navigation import review_nav_items
+
+    items.extend(review_nav_items(user, path))
     # The SSDA903 return is run by analysts, team managers and the director (harbour.returns).
     if user.role in {Role.PERFORMANCE_ANALYST, Role.TEAM_MANAGER, Role.DIRECTOR}:
         items.append({"text": "SSDA903", "href": "/returns/", "active": path.startswith("/returns/")})

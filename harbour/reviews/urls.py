@@ -1,0 +1,5 @@
+from __future__ import annotations
+
+from .views import urlpatterns as urlpatterns
+
+app_name = "reviews"
