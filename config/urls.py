@@ -13,6 +13,8 @@ urlpatterns = [
     path("shared/", include("harbour.referrals.urls_shared")),
     path("allocation/", include("harbour.allocation.urls")),
     path("placements/", include("harbour.placements.urls")),
+    path("uasc/", include("harbour.uasc.urls")),
+    path("leaving-care/", include("harbour.leaving_care.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,139 @@
+"""Age assessments and the asylum claim through the API: the same services as the pages, so the
+same rules, audit and all-or-nothing writes. A child outside the caller's scope answers 404;
+partner tokens never see these."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+from ninja import Field, Router, Schema, Status
+
+from harbour.accounts import access
+from harbour.children import services_age
+from harbour.children.models import AgeAssessment, Child
+from harbour.uasc import selectors, services
+from harbour.uasc.models import AsylumClaim
+
+from .errors import forbidden, request_id, validation_errors
+from .schemas import ErrorOut
+
+router = Router(tags=["unaccompanied children"])
+
+
+def _child(request: HttpRequest, child_id: str, route: str) -> Child:
+    if access.is_partner(request.auth):
+        raise Http404("No child found")
+    return access.access_child(request.auth, child_id, route=route, request_id=request_id(request))
+
+
+class AgeAssessmentIn(Schema):
+    started_on: dt.date
+    completed_on: dt.date
+    assessors: str = Field(max_length=300, description="Names and roles of the assessors")
+    interpreter: str = Field("", max_length=200)
+    outcome: str = Field(description="as_claimed, different_age or adult")
+    assessed_date_of_birth: dt.date
+    child_response: str = ""
+    naab_referred_on: dt.date | None = None
+
+
+class AgeAssessmentOut(AgeAssessmentIn):
+    id: int
+
+
+class AgeAssessmentResult(Schema):
+    assessment: AgeAssessmentOut
+    date_of_birth_in_use: dt.date | None
+    looked_after: bool
+
+
+@router.get("/children/{child_id}/age-assessments", response={200: list[AgeAssessmentOut], 404: ErrorOut},
+            summary="A child's age assessments, newest first")
+def list_age_assessments(request: HttpRequest, child_id: str) -> Any:
+    child = _child(request, child_id, "api:list_age_assessments")
+    return [services_age.age_assessment_fields(a) for a in AgeAssessment.objects.filter(child=child)]
+
+
+@router.post("/children/{child_id}/age-assessments", response={201: AgeAssessmentResult, 403: ErrorOut,
+                                                               404: ErrorOut, 422: ErrorOut},
+             summary="Record an age assessment: its date of birth is used from now on")
+def record_age_assessment(request: HttpRequest, child_id: str, payload: AgeAssessmentIn) -> Any:
+    child = _child(request, child_id, "api:record_age_assessment")
+    try:
+        assessment = services_age.age_assessment_record(
+            actor=request.auth, child=child, **payload.model_dump(), today=timezone.localdate(),
+            request_id=request_id(request), via="api",
+        )
+    except PermissionDenied as error:
+        return forbidden(error)
+    except ValidationError as error:
+        return Status(422, validation_errors(error))
+    refreshed = Child.unscoped.get(pk=child.pk)
+    return Status(201, {
+        "assessment": services_age.age_assessment_fields(assessment),
+        "date_of_birth_in_use": refreshed.date_of_birth,
+        "looked_after": refreshed.periods_looked_after.filter(end__isnull=True).exists(),
+    })
+
+
+class AsylumClaimIn(Schema):
+    claimed_on: dt.date
+    legal_representative: str = Field("", max_length=300)
+    sef_due: dt.date | None = Field(None, description="Left out: worked out from the claim with the council's setting")
+    sef_sent_on: dt.date | None = None
+    interview_on: dt.date | None = None
+    decision: str = Field("", description="refugee, humanitarian, uasc_leave, other_leave or refused; empty while awaited")
+    decided_on: dt.date | None = None
+    leave_granted_on: dt.date | None = None
+    leave_expires_on: dt.date | None = None
+    appeal_lodged_on: dt.date | None = None
+    appeal_rights_exhausted_on: dt.date | None = None
+
+
+class AlertOut(Schema):
+    kind: str
+    on: dt.date
+    message: str
+
+
+class AsylumClaimOut(AsylumClaimIn):
+    sef_due: dt.date | None  # type: ignore[assignment]
+    awaiting_decision: bool
+    alerts: list[AlertOut]
+
+
+def _claim_out(claim: AsylumClaim, child: Child) -> dict[str, Any]:
+    data = {field: getattr(claim, field) for field in AsylumClaimIn.model_fields}
+    data["awaiting_decision"] = claim.awaiting_decision
+    data["alerts"] = [{"kind": str(a.kind), "on": a.on, "message": a.message}
+                      for a in selectors.claim_alerts(claim, child, timezone.localdate())]
+    return data
+
+
+@router.get("/children/{child_id}/asylum-claim", response={200: AsylumClaimOut, 404: ErrorOut},
+            summary="A child's asylum claim, its milestones and alerts")
+def get_asylum_claim(request: HttpRequest, child_id: str) -> Any:
+    child = _child(request, child_id, "api:get_asylum_claim")
+    claim = AsylumClaim.objects.filter(child=child).first()
+    if claim is None:
+        return Status(404, {"detail": [{"loc": [], "msg": "No asylum claim is recorded for this child"}]})
+    return _claim_out(claim, child)
+
+
+@router.put("/children/{child_id}/asylum-claim", response={200: AsylumClaimOut, 403: ErrorOut, 404: ErrorOut,
+                                                           422: ErrorOut},
+            summary="Record the asylum claim or bring its milestones up to date")
+def put_asylum_claim(request: HttpRequest, child_id: str, payload: AsylumClaimIn) -> Any:
+    child = _child(request, child_id, "api:put_asylum_claim")
+    try:
+        claim = services.asylum_claim_save(actor=request.auth, child=child, values=payload.model_dump(),
+                                           today=timezone.localdate(), request_id=request_id(request), via="api")
+    except PermissionDenied as error:
+        return forbidden(error)
+    except ValidationError as error:
+        return Status(422, validation_errors(error))
+    return _claim_out(claim, child)

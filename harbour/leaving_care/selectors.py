@@ -1,0 +1,151 @@
+"""Reads for leaving care: a personal adviser's caseload with each young person's status and clocks,
+and the young people due a contact. One query per kind of record, never one per young person, so
+the caseload page keeps a fixed number of queries with 10 or 1,000 care leavers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Count, Max, QuerySet
+
+from harbour.accounts.models import Allocation, User
+from harbour.children.models import Child, PeriodLookedAfter
+from harbour.domain import timescales as ts
+from harbour.domain.ages import age_on
+from harbour.domain.leaving_care import (
+    Clock,
+    care_leaver_status,
+    pa_contact_clock,
+    pathway_review_clock,
+)
+from harbour.domain.timescales import LeavingCareStatus
+from harbour.domain.types import Period
+from harbour.uasc.models import AsylumClaim
+
+from .models import AdviserContact, PathwayPlan, PlacementExtension
+from .services import awaiting_asylum_decision
+
+DUE_SOON_DAYS = 14
+
+
+@dataclass(frozen=True)
+class CaseloadRow:
+    child: Child
+    age: int | None
+    status: LeavingCareStatus | None
+    allocated_on: dt.date
+    last_contact: dt.date | None
+    contact: Clock
+    last_plan: dt.date | None
+    pathway: Clock | None
+    claim: AsylumClaim | None
+    awaiting_decision: bool
+    extension: PlacementExtension | None
+
+    @property
+    def status_label(self) -> str:
+        return self.status.value.replace("_", " ").capitalize() if self.status else "Not a care leaver yet"
+
+    def due_a_contact(self, today: dt.date) -> bool:
+        return self.contact.due <= today + dt.timedelta(days=DUE_SOON_DAYS)
+
+
+def _periods_by_child(ids: list[uuid.UUID]) -> dict[uuid.UUID, list[Period]]:
+    found: dict[uuid.UUID, list[Period]] = defaultdict(list)
+    for child_id, start, end in PeriodLookedAfter.objects.filter(child_id__in=ids).values_list("child_id", "start", "end"):
+        found[child_id].append(Period(start, end))
+    return found
+
+
+def _latest(model: type, field: str, ids: list[uuid.UUID]) -> dict[uuid.UUID, dt.date]:
+    rows = model.objects.filter(child_id__in=ids).values("child_id").annotate(last=Max(field))  # type: ignore[attr-defined]
+    return {row["child_id"]: row["last"] for row in rows}
+
+
+def caseload_rows(*, adviser: User, visible: QuerySet[Child], today: dt.date) -> list[CaseloadRow]:
+    """The adviser's young people (open PERSONAL_ADVISER allocations among the children ``visible``
+    to the reader), soonest contact first."""
+    allocations = list(
+        Allocation.objects.filter(worker=adviser, kind=Allocation.Kind.PERSONAL_ADVISER, end__isnull=True,
+                                  child__in=visible).select_related("child")
+    )
+    ids = [a.child_id for a in allocations]
+    periods = _periods_by_child(ids)
+    contacts = _latest(AdviserContact, "contacted_on", ids)
+    plans = _latest(PathwayPlan, "held_on", ids)
+    claims = {c.child_id: c for c in AsylumClaim.objects.filter(child_id__in=ids)}
+    extensions: dict[uuid.UUID, PlacementExtension] = {}
+    for extension in PlacementExtension.objects.filter(child_id__in=ids).order_by("starts_on"):
+        extensions[extension.child_id] = extension  # the latest wins
+    rows = []
+    for allocation in allocations:
+        child, pk = allocation.child, allocation.child_id
+        dob = child.date_of_birth
+        spells = periods.get(pk, [])
+        status = care_leaver_status(dob, spells, today) if dob else None
+        needs_due = None
+        if dob is not None:
+            eligible_from = ts.became_eligible_on(dob, [p.clipped_to(today) for p in spells if p.start <= today])
+            needs_due = ts.needs_assessment_due(dob, eligible_from) if eligible_from else None
+        claim = claims.get(pk)
+        rows.append(CaseloadRow(
+            child=child, age=age_on(dob, today) if dob and dob <= today else None, status=status,
+            allocated_on=allocation.start, last_contact=contacts.get(pk),
+            contact=pa_contact_clock(last_contact=contacts.get(pk), counted_from=allocation.start, today=today),
+            last_plan=plans.get(pk),
+            pathway=pathway_review_clock(last_plan_or_review=plans.get(pk), needs_assessment_due=needs_due, today=today),
+            claim=claim, awaiting_decision=awaiting_asylum_decision(claim), extension=extensions.get(pk),
+        ))
+    rows.sort(key=lambda row: (row.contact.due, row.child.family_name, row.child.given_names))
+    return rows
+
+
+def advisers_with_caseloads(*, visible: QuerySet[Child]) -> list[tuple[User, int]]:
+    """Every personal adviser with the number of young people allocated to them (among those visible)."""
+    counts = dict(
+        Allocation.objects.filter(kind=Allocation.Kind.PERSONAL_ADVISER, end__isnull=True, child__in=visible)
+        .values_list("worker_id").annotate(n=Count("id")).values_list("worker_id", "n")
+    )
+    advisers = User.objects.filter(role="personal_adviser", is_active=True).order_by("first_name", "last_name")
+    return [(adviser, counts.get(adviser.pk, 0)) for adviser in advisers]
+
+
+@dataclass(frozen=True)
+class YoungPersonSummary:
+    status: LeavingCareStatus | None
+    contact: Clock | None
+    pathway: Clock | None
+    adviser: Allocation | None
+    contacts: list[AdviserContact]
+    plans: list[PathwayPlan]
+    extensions: list[PlacementExtension]
+    claim: AsylumClaim | None
+    awaiting_decision: bool
+
+
+def young_person(*, child: Child, today: dt.date) -> YoungPersonSummary:
+    """One young person's leaving-care record: status, clocks, contacts, plans and extensions."""
+    spells = [Period(p.start, p.end) for p in PeriodLookedAfter.objects.filter(child=child)]
+    dob = child.date_of_birth
+    adviser = (Allocation.objects.filter(child=child, kind=Allocation.Kind.PERSONAL_ADVISER, end__isnull=True)
+               .select_related("worker").first())
+    contacts = list(AdviserContact.objects.filter(child=child).select_related("adviser"))
+    plans = list(PathwayPlan.objects.filter(child=child).select_related("recorded_by"))
+    extensions = list(PlacementExtension.objects.filter(child=child).select_related("recorded_by", "placement"))
+    claim = AsylumClaim.objects.filter(child=child).first()
+    needs_due = None
+    status = None
+    if dob is not None and dob <= today:
+        status = care_leaver_status(dob, spells, today)
+        eligible_from = ts.became_eligible_on(dob, [p.clipped_to(today) for p in spells if p.start <= today])
+        needs_due = ts.needs_assessment_due(dob, eligible_from) if eligible_from else None
+    last_contact = contacts[0].contacted_on if contacts else None
+    contact = (pa_contact_clock(last_contact=last_contact, counted_from=adviser.start, today=today)
+               if adviser else None)
+    pathway = pathway_review_clock(last_plan_or_review=plans[0].held_on if plans else None,
+                                   needs_assessment_due=needs_due, today=today)
+    return YoungPersonSummary(status, contact, pathway, adviser, contacts, plans, extensions, claim,
+                              awaiting_asylum_decision(claim))

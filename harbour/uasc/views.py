@@ -1,0 +1,60 @@
+"""The asylum pages of a child's record: the claim, its milestones and what needs attention."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from harbour.accounts import access
+from harbour.children.forms import apply_service_errors
+from harbour.children.models import Child
+from harbour.children.views import child_nav
+
+from . import selectors, services
+from .forms import AsylumClaimForm
+from .models import AsylumClaim
+
+
+def _open(request: HttpRequest, child_id: Any, route: str, purpose: str = "") -> Child:
+    if access.is_partner(request.user):
+        raise Http404("No child found")
+    return access.access_child(request.user, child_id, route=route, request_id=getattr(request, "request_id", ""),
+                               purpose=purpose)
+
+
+@login_required
+def asylum(request: HttpRequest, child_id: Any) -> HttpResponse:
+    child = _open(request, child_id, "uasc:asylum")
+    claim = AsylumClaim.objects.filter(child=child).select_related("updated_by").first()
+    today = timezone.localdate()
+    return render(request, "uasc/asylum.html", {
+        "child": child, "claim": claim, "alerts": selectors.claim_alerts(claim, child, today) if claim else [],
+        "child_nav": child_nav(child, "uasc:asylum"), "may_edit": access.may_edit_child(request.user),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_claim(request: HttpRequest, child_id: Any) -> HttpResponse:
+    child = _open(request, child_id, "uasc:edit_claim", purpose="edit")
+    if not access.may_edit_child(request.user):
+        raise Http404("No child found")
+    claim = AsylumClaim.objects.filter(child=child).first()
+    initial = {f: getattr(claim, f) for f in AsylumClaimForm.base_fields} if claim else {}
+    form = AsylumClaimForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.asylum_claim_save(actor=request.user, child=child, values=form.cleaned_data,
+                                       today=timezone.localdate(), request_id=getattr(request, "request_id", ""))
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            return redirect("uasc:asylum", child.pk)
+    return render(request, "uasc/edit_claim.html", {"form": form, "child": child, "claim": claim},
+                  status=422 if form.errors else 200)
