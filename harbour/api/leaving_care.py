@@ -39,7 +39,7 @@ class CaseloadRowOut(Schema):
     status: str | None = Field(description="eligible, relevant, former_relevant, qualifying or null")
     allocated_on: dt.date
     last_contact: dt.date | None
-    contact_due: dt.date
+    contact_due: dt.date | None = Field(description="Null when they are not a care leaver")
     contact_overdue: bool
     due_a_contact: bool = Field(description="Overdue, or due within 14 days")
     pathway_review_due: dt.date | None
@@ -66,8 +66,8 @@ def caseload(request: HttpRequest, adviser_id: uuid.UUID | None = None) -> Any:
     rows = selectors.caseload_rows(adviser=adviser, visible=access.children_visible_to(user), today=today)
     return [{
         "child_id": r.child.pk, "name": r.child.known_as, "age": r.age, "status": r.status.value if r.status else None,
-        "allocated_on": r.allocated_on, "last_contact": r.last_contact, "contact_due": r.contact.due,
-        "contact_overdue": r.contact.overdue, "due_a_contact": r.due_a_contact(today),
+        "allocated_on": r.allocated_on, "last_contact": r.last_contact,
+        "contact_due": r.contact.due if r.contact else None, "contact_overdue": bool(r.contact and r.contact.overdue), "due_a_contact": r.due_a_contact(today),
         "pathway_review_due": r.pathway.due if r.pathway else None,
         "pathway_review_overdue": bool(r.pathway and r.pathway.overdue),
         "awaiting_asylum_decision": r.awaiting_decision, "placement_extended": r.extension is not None,

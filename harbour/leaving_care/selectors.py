@@ -38,7 +38,7 @@ class CaseloadRow:
     status: LeavingCareStatus | None
     allocated_on: dt.date
     last_contact: dt.date | None
-    contact: Clock
+    contact: Clock | None
     last_plan: dt.date | None
     pathway: Clock | None
     claim: AsylumClaim | None
@@ -47,10 +47,10 @@ class CaseloadRow:
 
     @property
     def status_label(self) -> str:
-        return self.status.value.replace("_", " ").capitalize() if self.status else "Not a care leaver yet"
+        return self.status.value.replace("_", " ").capitalize() if self.status else "Not a care leaver"
 
     def due_a_contact(self, today: dt.date) -> bool:
-        return self.contact.due <= today + dt.timedelta(days=DUE_SOON_DAYS)
+        return self.contact is not None and self.contact.due <= today + dt.timedelta(days=DUE_SOON_DAYS)
 
 
 def _periods_by_child(ids: list[uuid.UUID]) -> dict[uuid.UUID, list[Period]]:
@@ -86,7 +86,7 @@ def caseload_rows(*, adviser: User, visible: QuerySet[Child], today: dt.date) ->
         dob = child.date_of_birth
         spells = periods.get(pk, [])
         status = care_leaver_status(dob, spells, today) if dob else None
-        needs_due = None
+        needs_due = eligible_from = None
         if dob is not None:
             eligible_from = ts.became_eligible_on(dob, [p.clipped_to(today) for p in spells if p.start <= today])
             needs_due = ts.needs_assessment_due(dob, eligible_from) if eligible_from else None
@@ -94,13 +94,24 @@ def caseload_rows(*, adviser: User, visible: QuerySet[Child], today: dt.date) ->
         rows.append(CaseloadRow(
             child=child, age=age_on(dob, today) if dob and dob <= today else None, status=status,
             allocated_on=allocation.start, last_contact=contacts.get(pk),
-            contact=pa_contact_clock(last_contact=contacts.get(pk), counted_from=allocation.start, today=today),
+            contact=_contact_clock(status, contacts.get(pk), allocation.start, eligible_from, today),
             last_plan=plans.get(pk),
             pathway=pathway_review_clock(last_plan_or_review=plans.get(pk), needs_assessment_due=needs_due, today=today),
             claim=claim, awaiting_decision=awaiting_asylum_decision(claim), extension=extensions.get(pk),
         ))
-    rows.sort(key=lambda row: (row.contact.due, row.child.family_name, row.child.given_names))
+    rows.sort(key=lambda row: (row.contact is None, row.contact.due if row.contact else today,
+                               row.child.family_name, row.child.given_names))
     return rows
+
+
+def _contact_clock(status: LeavingCareStatus | None, last_contact: dt.date | None, allocated_on: dt.date,
+                   eligible_from: dt.date | None, today: dt.date) -> Clock | None:
+    """The contact clock runs only for care leavers (a contact for anyone else is refused), from the
+    later of the adviser's allocation and the day the young person became eligible."""
+    if status is None:
+        return None
+    counted_from = max(allocated_on, eligible_from) if eligible_from else allocated_on
+    return pa_contact_clock(last_contact=last_contact, counted_from=counted_from, today=today)
 
 
 def advisers_with_caseloads(*, visible: QuerySet[Child]) -> list[tuple[User, int]]:
@@ -136,15 +147,14 @@ def young_person(*, child: Child, today: dt.date) -> YoungPersonSummary:
     plans = list(PathwayPlan.objects.filter(child=child).select_related("recorded_by"))
     extensions = list(PlacementExtension.objects.filter(child=child).select_related("recorded_by", "placement"))
     claim = AsylumClaim.objects.filter(child=child).first()
-    needs_due = None
+    needs_due = eligible_from = None
     status = None
     if dob is not None and dob <= today:
         status = care_leaver_status(dob, spells, today)
         eligible_from = ts.became_eligible_on(dob, [p.clipped_to(today) for p in spells if p.start <= today])
         needs_due = ts.needs_assessment_due(dob, eligible_from) if eligible_from else None
     last_contact = contacts[0].contacted_on if contacts else None
-    contact = (pa_contact_clock(last_contact=last_contact, counted_from=adviser.start, today=today)
-               if adviser else None)
+    contact = _contact_clock(status, last_contact, adviser.start, eligible_from, today) if adviser else None
     pathway = pathway_review_clock(last_plan_or_review=plans[0].held_on if plans else None,
                                    needs_assessment_due=needs_due, today=today)
     return YoungPersonSummary(status, contact, pathway, adviser, contacts, plans, extensions, claim,
