@@ -1,4 +1,4 @@
-"""Age assessments and the asylum claim through the API: the same services as the pages, so the
+"""Age assessments, the asylum claim, NRM referrals and missing episodes through the API: the same services as the pages, so the
 same rules, audit and all-or-nothing writes. A child outside the caller's scope answers 404;
 partner tokens never see these."""
 
@@ -15,8 +15,10 @@ from ninja import Field, Router, Schema, Status
 from harbour.accounts import access
 from harbour.children import services_age
 from harbour.children.models import AgeAssessment, Child
+from harbour.core.calendar import council_calendar
+from harbour.domain.trafficking import reasonable_grounds_due, recovery_period_ends
 from harbour.uasc import selectors, services
-from harbour.uasc.models import AsylumClaim
+from harbour.uasc.models import AsylumClaim, MissingEpisode, NrmReferral
 
 from .errors import forbidden, request_id, validation_errors
 from .schemas import ErrorOut
@@ -137,3 +139,103 @@ def put_asylum_claim(request: HttpRequest, child_id: str, payload: AsylumClaimIn
     except ValidationError as error:
         return Status(422, validation_errors(error))
     return _claim_out(claim, child)
+
+
+class NrmReferralIn(Schema):
+    referred_on: dt.date
+    reasonable_grounds: str = Field("", description="positive, negative or empty while awaited")
+    reasonable_grounds_on: dt.date | None = None
+    conclusive_grounds: str = Field("", description="positive, negative or empty while awaited")
+    conclusive_grounds_on: dt.date | None = None
+    safety_plan: str = ""
+
+
+class NrmReferralOut(NrmReferralIn):
+    id: int
+    reasonable_grounds_due: dt.date = Field(description="5 working days from the referral (target)")
+    recovery_period_ends: dt.date | None
+
+
+def _nrm_out(referral: NrmReferral) -> dict[str, Any]:
+    data = {field: getattr(referral, field) for field in NrmReferralIn.model_fields}
+    data["id"] = referral.pk
+    data["reasonable_grounds_due"] = reasonable_grounds_due(referral.referred_on, council_calendar())
+    positive = referral.reasonable_grounds == "positive" and referral.reasonable_grounds_on
+    data["recovery_period_ends"] = recovery_period_ends(referral.reasonable_grounds_on) if positive else None  # type: ignore[arg-type]
+    return data
+
+
+@router.get("/children/{child_id}/nrm-referrals", response={200: list[NrmReferralOut], 404: ErrorOut},
+            summary="A child's National Referral Mechanism referrals")
+def list_nrm_referrals(request: HttpRequest, child_id: str) -> Any:
+    child = _child(request, child_id, "api:list_nrm_referrals")
+    return [_nrm_out(r) for r in NrmReferral.objects.filter(child=child)]
+
+
+def _save_nrm(request: HttpRequest, child: Child, referral: NrmReferral | None, payload: NrmReferralIn,
+              created: int) -> Any:
+    try:
+        saved = services.nrm_referral_save(actor=request.auth, child=child, referral=referral, **payload.model_dump(),
+                                           today=timezone.localdate(), request_id=request_id(request), via="api")
+    except PermissionDenied as error:
+        return forbidden(error)
+    except ValidationError as error:
+        return Status(422, validation_errors(error))
+    return Status(created, _nrm_out(saved))
+
+
+@router.post("/children/{child_id}/nrm-referrals",
+             response={201: NrmReferralOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+             summary="Record a National Referral Mechanism referral")
+def record_nrm_referral(request: HttpRequest, child_id: str, payload: NrmReferralIn) -> Any:
+    return _save_nrm(request, _child(request, child_id, "api:record_nrm_referral"), None, payload, 201)
+
+
+@router.put("/children/{child_id}/nrm-referrals/{referral_id}",
+            response={200: NrmReferralOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+            summary="Update a referral's decisions and safety plan")
+def update_nrm_referral(request: HttpRequest, child_id: str, referral_id: int, payload: NrmReferralIn) -> Any:
+    child = _child(request, child_id, "api:update_nrm_referral")
+    referral = NrmReferral.objects.filter(child=child, pk=referral_id).first()
+    if referral is None:
+        raise Http404("No referral found")
+    return _save_nrm(request, child, referral, payload, 200)
+
+
+class MissingEpisodeIn(Schema):
+    kind: str = Field(description="SSDA903 MISSING: M (missing) or A (away)")
+    started_on: dt.date
+    ended_on: dt.date | None = None
+    return_interview_on: dt.date | None = None
+    note: str = ""
+
+
+class MissingEpisodeOut(MissingEpisodeIn):
+    id: int
+
+
+def _episode_out(e: MissingEpisode) -> dict[str, Any]:
+    return {"id": e.pk, "kind": e.kind, "started_on": e.started_on, "ended_on": e.ended_on,
+            "return_interview_on": e.return_interview_on, "note": e.note}
+
+
+@router.get("/children/{child_id}/missing-episodes", response={200: list[MissingEpisodeOut], 404: ErrorOut},
+            summary="A child's missing and away episodes, newest first")
+def list_missing_episodes(request: HttpRequest, child_id: str) -> Any:
+    child = _child(request, child_id, "api:list_missing_episodes")
+    return [_episode_out(e) for e in MissingEpisode.objects.filter(child=child)]
+
+
+@router.post("/children/{child_id}/missing-episodes",
+             response={201: MissingEpisodeOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+             summary="Record a missing or away episode")
+def record_missing_episode(request: HttpRequest, child_id: str, payload: MissingEpisodeIn) -> Any:
+    child = _child(request, child_id, "api:record_missing_episode")
+    try:
+        episode = services.missing_episode_record(actor=request.auth, child=child, **payload.model_dump(),
+                                                  today=timezone.localdate(), request_id=request_id(request), via="api")
+    except PermissionDenied as error:
+        return forbidden(error)
+    except ValidationError as error:
+        return Status(422, validation_errors(error))
+    return Status(201, _episode_out(episode))

@@ -19,7 +19,14 @@ from harbour.core.calendar import council_calendar
 from harbour.domain.asylum import DEFAULT_SEF_WORKING_DAYS, sef_due
 from harbour.domain.formatting import long_date
 
-from .models import GRANTS_LEAVE, AsylumClaim, AsylumDecision
+from .models import (
+    GRANTS_LEAVE,
+    AsylumClaim,
+    AsylumDecision,
+    GroundsDecision,
+    MissingEpisode,
+    NrmReferral,
+)
 
 CLAIM_DATES = ("claimed_on", "sef_due", "sef_sent_on", "interview_on", "decided_on", "leave_granted_on",
                "leave_expires_on", "appeal_lodged_on", "appeal_rights_exhausted_on")
@@ -115,3 +122,84 @@ def asylum_claim_save(
     record_change(actor=actor, action=AuditEvent.Action.UPDATE if before else AuditEvent.Action.CREATE,
                   instance=claim, child_id=child.pk, before=before, request_id=request_id, via=via)
     return claim
+
+
+def _not_future(errors: dict[str, str], field: str, label: str, day: dt.date | None, today: dt.date) -> None:
+    if day is not None and day > today and field not in errors:
+        errors[field] = f"{label} must be today or in the past"
+
+
+@transaction.atomic
+def nrm_referral_save(
+    *, actor: User, child: Child, referral: NrmReferral | None = None, referred_on: dt.date,
+    reasonable_grounds: str = "", reasonable_grounds_on: dt.date | None = None, conclusive_grounds: str = "",
+    conclusive_grounds_on: dt.date | None = None, safety_plan: str = "", today: dt.date, request_id: str = "",
+    via: str = "web",
+) -> NrmReferral:
+    """Record an NRM referral, or bring an existing one's decisions and safety plan up to date."""
+    if not access.may_edit_child(actor):
+        raise PermissionDenied("Only social workers, team leaders, team managers and personal advisers may record "
+                               "a National Referral Mechanism referral")
+    errors: dict[str, str] = {}
+    _not_future(errors, "referred_on", "Date of the referral", referred_on, today)
+    for prefix, label in (("reasonable_grounds", "reasonable-grounds"), ("conclusive_grounds", "conclusive-grounds")):
+        decision = {"reasonable_grounds": reasonable_grounds, "conclusive_grounds": conclusive_grounds}[prefix]
+        day = {"reasonable_grounds": reasonable_grounds_on, "conclusive_grounds": conclusive_grounds_on}[prefix]
+        if decision and decision not in GroundsDecision.values:
+            errors[prefix] = f"Select the {label} decision from the list"  # noqa: S608 - a message, not SQL
+        if decision and day is None:
+            errors[f"{prefix}_on"] = f"Enter the date of the {label} decision"
+        if day is not None and not decision:
+            errors[prefix] = f"Select the {label} decision, or leave its date empty"
+        _not_future(errors, f"{prefix}_on", f"Date of the {label} decision", day, today)
+        if day is not None and day < referred_on and f"{prefix}_on" not in errors:
+            errors[f"{prefix}_on"] = f"Date of the {label} decision must be on or after the referral, {long_date(referred_on)}"
+    if conclusive_grounds and reasonable_grounds != GroundsDecision.POSITIVE:
+        errors.setdefault("conclusive_grounds", "A conclusive-grounds decision follows a positive reasonable-grounds "
+                                                "decision: record that first")
+    if errors:
+        raise ValidationError(errors)
+    before = snapshot(referral) if referral else None
+    referral = referral or NrmReferral(child=child)
+    referral.referred_on, referral.safety_plan = referred_on, safety_plan.strip()
+    referral.reasonable_grounds, referral.reasonable_grounds_on = reasonable_grounds, reasonable_grounds_on
+    referral.conclusive_grounds, referral.conclusive_grounds_on = conclusive_grounds, conclusive_grounds_on
+    referral.updated_by = actor
+    referral.save()
+    record_change(actor=actor, action=AuditEvent.Action.UPDATE if before else AuditEvent.Action.CREATE,
+                  instance=referral, child_id=child.pk, before=before, request_id=request_id, via=via)
+    return referral
+
+
+@transaction.atomic
+def missing_episode_record(
+    *, actor: User, child: Child, kind: str, started_on: dt.date, ended_on: dt.date | None = None,
+    return_interview_on: dt.date | None = None, note: str = "", today: dt.date, request_id: str = "",
+    via: str = "web",
+) -> MissingEpisode:
+    """Record a missing or away episode (SSDA903 Missing: MISSING, MIS_START, MIS_END)."""
+    if not access.may_edit_child(actor):
+        raise PermissionDenied("Only social workers, team leaders, team managers and personal advisers may record "
+                               "a missing episode")
+    errors: dict[str, str] = {}
+    if kind not in MissingEpisode.Kind.values:
+        errors["kind"] = "Select whether the child was missing or away"
+    _not_future(errors, "started_on", "Date they went missing", started_on, today)
+    _not_future(errors, "ended_on", "Date they came back", ended_on, today)
+    _not_future(errors, "return_interview_on", "Date of the return interview", return_interview_on, today)
+    if ended_on is not None and ended_on < started_on and "ended_on" not in errors:
+        errors["ended_on"] = "Date they came back must be the same as or after the date they went missing"
+    if return_interview_on is not None and ended_on is None:
+        errors.setdefault("return_interview_on", "Enter the date they came back before the return interview")
+    elif return_interview_on is not None and ended_on is not None and return_interview_on < ended_on:
+        errors.setdefault("return_interview_on", "Date of the return interview must be on or after the date they came back")
+    if child.date_of_birth and started_on < child.date_of_birth:
+        errors.setdefault("started_on", "Date they went missing must be after their date of birth")
+    if errors:
+        raise ValidationError(errors)
+    episode = MissingEpisode.objects.create(child=child, kind=kind, started_on=started_on, ended_on=ended_on,
+                                            return_interview_on=return_interview_on, note=note.strip(),
+                                            recorded_by=actor)
+    record_change(actor=actor, action=AuditEvent.Action.CREATE, instance=episode, child_id=child.pk,
+                  request_id=request_id, via=via)
+    return episode

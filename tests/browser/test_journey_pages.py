@@ -167,3 +167,19 @@ def test_the_asylum_claim_pages(world: Any, signed_in_page: Any) -> None:
     submit(page, "Save the asylum claim")
     expect(page.get_by_text("Awaiting a decision")).to_be_visible()
     assert_no_axe_violations(page)
+
+
+def test_the_trafficking_and_missing_pages(world: Any, signed_in_page: Any) -> None:
+    page = signed_in_page(world.worker)
+    page.goto(f"/uasc/children/{world.child.pk}/safety/")
+    assert_structure(page)
+    assert_no_axe_violations(page)
+    for link in ("Record a National Referral Mechanism referral", "Record a missing episode"):
+        page.goto(f"/uasc/children/{world.child.pk}/safety/")
+        with page.expect_navigation():
+            page.get_by_role("link", name=link).click()
+        assert_structure(page)
+        assert_no_axe_violations(page)
+    submit(page, "Record the episode")
+    assert_error_state(page, "Select whether the child was missing or away", "Enter date they went missing")
+    assert_no_axe_violations(page)
