@@ -17,7 +17,7 @@ from ninja import Field, Router, Schema, Status
 from harbour.accounts import access
 from harbour.accounts.models import Role, Scope, User
 from harbour.children.models import Child
-from harbour.leaving_care import selectors, services
+from harbour.leaving_care import selectors, services, services_after18
 from harbour.leaving_care.models import AdviserContact, PathwayPlan, PlacementExtension
 
 from .errors import forbidden, request_id, validation_errors
@@ -202,3 +202,110 @@ def record_extension(request: HttpRequest, child_id: str, payload: ExtensionIn) 
                                                         via="api")
         return Status(201, _extension_out(extension))
     return _write(request, write)
+
+
+# --- After 18: support to 25, Staying Put and Staying Close, human rights, housing ---------------
+
+
+class RecordedOut(Schema):
+    id: int
+    kind: str
+
+
+class SupportTo25In(Schema):
+    requested_on: dt.date
+
+
+class LivingArrangementIn(Schema):
+    kind: str = Field(description="staying_put or staying_close")
+    starts_on: dt.date
+    ends_on: dt.date | None = None
+    carer_or_provider: str = Field(max_length=200)
+
+
+class HumanRightsAssessmentIn(Schema):
+    completed_on: dt.date
+    outcome: str = Field(description="continues or ends")
+    reasons: str
+
+
+class DutyToReferIn(Schema):
+    referred_on: dt.date
+    housing_authority: str = Field(max_length=200, description="The authority the young person chose")
+    consent_to_refer: bool
+    consent_to_share_contact_details: bool
+    outcome: str = Field("awaited", description="awaited, prevention, relief, accommodated or no_duty")
+    outcome_on: dt.date | None = None
+
+
+class AccommodationEndingIn(Schema):
+    kind: str = Field(description="notice or placement_ending")
+    known_on: dt.date
+    ends_on: dt.date
+    next_home: str = Field("", max_length=300, description="Empty while there is none: on the at-risk list")
+
+
+def _record(request: HttpRequest, child_id: str, kind: str, save: Any, payload: Schema) -> Any:
+    child = _child(request, child_id, f"api:record_{kind}")
+
+    def write() -> Any:
+        saved = save(actor=request.auth, child=child, **payload.model_dump(), today=timezone.localdate(),
+                     request_id=request_id(request), via="api")
+        return Status(201, {"id": saved.pk, "kind": kind})
+    return _write(request, write)
+
+
+RECORD_RESPONSES = {201: RecordedOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
+@router.post("/children/{child_id}/support-to-25", response=RECORD_RESPONSES,
+             summary="Record a former relevant young person's request for a personal adviser to 25")
+def record_support_to_25(request: HttpRequest, child_id: str, payload: SupportTo25In) -> Any:
+    return _record(request, child_id, "support_to_25", services_after18.support_to_25_record, payload)
+
+
+@router.post("/children/{child_id}/living-arrangements", response=RECORD_RESPONSES,
+             summary="Record Staying Put or Staying Close")
+def record_living_arrangement(request: HttpRequest, child_id: str, payload: LivingArrangementIn) -> Any:
+    return _record(request, child_id, "living_arrangement", services_after18.living_arrangement_record, payload)
+
+
+@router.post("/children/{child_id}/human-rights-assessments", response=RECORD_RESPONSES,
+             summary="Record a human rights assessment (appeal rights exhausted)")
+def record_human_rights_assessment(request: HttpRequest, child_id: str, payload: HumanRightsAssessmentIn) -> Any:
+    return _record(request, child_id, "human_rights_assessment", services_after18.human_rights_assessment_record,
+                   payload)
+
+
+@router.post("/children/{child_id}/duty-to-refer", response=RECORD_RESPONSES,
+             summary="Record a referral to a housing authority under the duty to refer")
+def record_duty_to_refer(request: HttpRequest, child_id: str, payload: DutyToReferIn) -> Any:
+    return _record(request, child_id, "duty_to_refer", services_after18.duty_to_refer_record, payload)
+
+
+@router.post("/children/{child_id}/accommodation-endings", response=RECORD_RESPONSES,
+             summary="Record notice served or accommodation ending")
+def record_accommodation_ending(request: HttpRequest, child_id: str, payload: AccommodationEndingIn) -> Any:
+    return _record(request, child_id, "accommodation_ending", services_after18.accommodation_ending_record, payload)
+
+
+class AtRiskOut(Schema):
+    child_id: uuid.UUID
+    name: str
+    reasons: list[str]
+    must_leave_by: dt.date | None
+    referred_to_housing: bool
+    refer_now: bool
+
+
+@router.get("/at-risk", response={200: list[AtRiskOut], 403: ErrorOut},
+            summary="Care leavers at risk of homelessness: notice served or accommodation ending with no next home")
+def at_risk(request: HttpRequest) -> Any:
+    user: User = request.auth
+    if user.role != Role.PERSONAL_ADVISER and user.scope not in {Scope.TEAM, Scope.SERVICE}:
+        return Status(403, {"detail": [{"loc": [], "msg": "Only personal advisers and leaders may read this list"}]})
+    today = timezone.localdate()
+    rows = selectors.at_risk(visible=access.children_visible_to(user),
+                             adviser=user if user.role == Role.PERSONAL_ADVISER else None, today=today)
+    return [{"child_id": r.child.pk, "name": r.child.known_as, "reasons": r.reasons, "must_leave_by": r.ends_on,
+             "referred_to_housing": r.referred, "refer_now": r.refer_now(today)} for r in rows]

@@ -80,3 +80,26 @@ class FundingSource(models.TextChoices):
     HOME_OFFICE = "home_office", "Home Office care leaver grant"
     COUNCIL_AND_HOME_OFFICE = "both", "The council and the Home Office grant together"
     OTHER = "other", "Other"
+
+
+class LivingArrangementKind(models.TextChoices):
+    STAYING_PUT = "staying_put", "Staying Put: with former foster carers (section 23CZA)"
+    STAYING_CLOSE = "staying_close", "Staying Close: support near a former children's home (section 23CZAA)"
+
+
+class HumanRightsOutcome(models.TextChoices):
+    SUPPORT_CONTINUES = "continues", "Support continues: withdrawing it would breach their human rights"
+    SUPPORT_ENDS = "ends", "Support ends: no breach of their human rights"
+
+
+class DutyToReferOutcome(models.TextChoices):
+    AWAITED = "awaited", "Waiting for the housing authority"
+    PREVENTION = "prevention", "Prevention duty accepted"
+    RELIEF = "relief", "Relief duty accepted"
+    ACCOMMODATED = "accommodated", "Accommodation secured"
+    NO_DUTY = "no_duty", "No duty owed"
+
+
+class EndingKind(models.TextChoices):
+    NOTICE = "notice", "Notice served to leave their accommodation"
+    PLACEMENT_ENDING = "placement_ending", "Placement or accommodation ending"

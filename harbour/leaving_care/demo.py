@@ -121,7 +121,7 @@ def _awaiting_decision_at_18(users: dict[str, Any], today: dt.date) -> int:
 def _adviser_histories(users: dict[str, Any], today: dt.date, rng: random.Random) -> tuple[int, int]:
     from harbour.accounts.models import Allocation
     from harbour.children.models import PeriodLookedAfter
-    from harbour.leaving_care.models import AdviserContact, PathwayPlan
+    from harbour.leaving_care.models import AccommodationEnding, AdviserContact, PathwayPlan
 
     allocations = list(Allocation.objects.filter(kind=Allocation.Kind.PERSONAL_ADVISER, end__isnull=True)
                        .select_related("child", "worker"))
@@ -165,4 +165,16 @@ def _adviser_histories(users: dict[str, Any], today: dt.date, rng: random.Random
                                                      "appeal rights are exhausted." if child.is_uasc else ""))
     AdviserContact.objects.bulk_create(contacts)
     PathwayPlan.objects.bulk_create(plans)
+    # One care leaver on each adviser's caseload has been served notice with no next home yet.
+    noticed: set[Any] = set()
+    for allocation in allocations:
+        dob = allocation.child.date_of_birth
+        if allocation.worker_id in noticed or dob is None or dob > add_months(today, -19 * 12):
+            continue
+        if care_leaver_status(dob, periods.get(allocation.child_id, []), today) is None:
+            continue
+        AccommodationEnding.objects.create(child=allocation.child, kind="notice", known_on=today - dt.timedelta(days=6),
+                                           ends_on=today + dt.timedelta(days=rng.randint(20, 50)),
+                                           recorded_by=allocation.worker)
+        noticed.add(allocation.worker_id)
     return len(contacts), len(plans)

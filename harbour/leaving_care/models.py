@@ -7,7 +7,17 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from .codes import AccommodationType, Activity, FundingSource, InTouch, oc3_accom
+from .codes import (
+    AccommodationType,
+    Activity,
+    DutyToReferOutcome,
+    EndingKind,
+    FundingSource,
+    HumanRightsOutcome,
+    InTouch,
+    LivingArrangementKind,
+    oc3_accom,
+)
 
 
 class NeedsAssessment(models.Model):
@@ -85,3 +95,76 @@ class PlacementExtension(models.Model):
                                    name="extension_review_after_start"),
             models.CheckConstraint(condition=models.Q(weekly_cost__gte=0), name="extension_cost_not_negative"),
         ]
+
+
+class SupportTo25(models.Model):
+    """A former relevant young person aged 21 to 24 asked for a personal adviser (Children Act 1989
+    s23CZB, CSWA 2017 s3): they stay a care leaver until 25, or until they decline the support."""
+
+    child = models.ForeignKey("children.Child", on_delete=models.CASCADE, related_name="support_to_25")
+    requested_on = models.DateField()
+    declined_on = models.DateField(null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-requested_on"]
+
+
+class LivingArrangement(models.Model):
+    """Staying Put or Staying Close, recorded as such (reference 3.3)."""
+
+    child = models.ForeignKey("children.Child", on_delete=models.CASCADE, related_name="living_arrangements")
+    kind = models.CharField(max_length=20, choices=LivingArrangementKind.choices)
+    starts_on = models.DateField()
+    ends_on = models.DateField(null=True, blank=True)
+    carer_or_provider = models.CharField(max_length=200)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-starts_on"]
+
+
+class HumanRightsAssessment(models.Model):
+    """Whether withdrawing support from a young person whose appeal rights are exhausted would breach
+    their human rights (Nationality, Immigration and Asylum Act 2002 Sch 3; reference 3.4)."""
+
+    child = models.ForeignKey("children.Child", on_delete=models.CASCADE, related_name="human_rights_assessments")
+    completed_on = models.DateField()
+    outcome = models.CharField(max_length=20, choices=HumanRightsOutcome.choices)
+    reasons = models.TextField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-completed_on"]
+
+
+class DutyToRefer(models.Model):
+    """A referral to a housing authority under the duty to refer (Housing Act 1996 s213B; reference 6),
+    made with the young person's consent to the authority they chose."""
+
+    child = models.ForeignKey("children.Child", on_delete=models.CASCADE, related_name="duty_to_refer")
+    referred_on = models.DateField()
+    housing_authority = models.CharField(max_length=200)
+    consent_to_refer = models.BooleanField()
+    consent_to_share_contact_details = models.BooleanField()
+    outcome = models.CharField(max_length=20, choices=DutyToReferOutcome.choices, default=DutyToReferOutcome.AWAITED)
+    outcome_on = models.DateField(null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-referred_on"]
+
+
+class AccommodationEnding(models.Model):
+    """Notice served, or a placement or accommodation coming to an end: with no next home recorded,
+    the young person is on the at-risk list."""
+
+    child = models.ForeignKey("children.Child", on_delete=models.CASCADE, related_name="accommodation_endings")
+    kind = models.CharField(max_length=20, choices=EndingKind.choices)
+    known_on = models.DateField()
+    ends_on = models.DateField()
+    next_home = models.CharField(max_length=300, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["ends_on"]

@@ -9,12 +9,13 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Count, F, Max, OuterRef, QuerySet, Subquery
 
 from harbour.accounts.models import Allocation, User
 from harbour.children.models import Child, PeriodLookedAfter
 from harbour.domain import timescales as ts
 from harbour.domain.ages import age_on
+from harbour.domain.formatting import long_date
 from harbour.domain.leaving_care import (
     Clock,
     care_leaver_status,
@@ -25,7 +26,17 @@ from harbour.domain.timescales import LeavingCareStatus
 from harbour.domain.types import Period
 from harbour.uasc.models import AsylumClaim
 
-from .models import AdviserContact, PathwayPlan, PlacementExtension
+from . import services
+from .models import (
+    AccommodationEnding,
+    AdviserContact,
+    DutyToRefer,
+    HumanRightsAssessment,
+    LivingArrangement,
+    PathwayPlan,
+    PlacementExtension,
+    SupportTo25,
+)
 from .services import awaiting_asylum_decision
 
 DUE_SOON_DAYS = 14
@@ -77,6 +88,8 @@ def caseload_rows(*, adviser: User, visible: QuerySet[Child], today: dt.date) ->
     contacts = _latest(AdviserContact, "contacted_on", ids)
     plans = _latest(PathwayPlan, "held_on", ids)
     claims = {c.child_id: c for c in AsylumClaim.objects.filter(child_id__in=ids)}
+    to_25 = set(SupportTo25.objects.filter(child_id__in=ids, requested_on__lte=today, declined_on__isnull=True)
+                .values_list("child_id", flat=True))
     extensions: dict[uuid.UUID, PlacementExtension] = {}
     for extension in PlacementExtension.objects.filter(child_id__in=ids).order_by("starts_on"):
         extensions[extension.child_id] = extension  # the latest wins
@@ -85,7 +98,7 @@ def caseload_rows(*, adviser: User, visible: QuerySet[Child], today: dt.date) ->
         child, pk = allocation.child, allocation.child_id
         dob = child.date_of_birth
         spells = periods.get(pk, [])
-        status = care_leaver_status(dob, spells, today) if dob else None
+        status = care_leaver_status(dob, spells, today, support_to_25=pk in to_25) if dob else None
         needs_due = eligible_from = None
         if dob is not None:
             eligible_from = ts.became_eligible_on(dob, [p.clipped_to(today) for p in spells if p.start <= today])
@@ -135,6 +148,11 @@ class YoungPersonSummary:
     extensions: list[PlacementExtension]
     claim: AsylumClaim | None
     awaiting_decision: bool
+    support_to_25: list[SupportTo25]
+    arrangements: list[LivingArrangement]
+    human_rights: list[HumanRightsAssessment]
+    referrals: list[DutyToRefer]
+    endings: list[AccommodationEnding]
 
 
 def young_person(*, child: Child, today: dt.date) -> YoungPersonSummary:
@@ -150,12 +168,68 @@ def young_person(*, child: Child, today: dt.date) -> YoungPersonSummary:
     needs_due = eligible_from = None
     status = None
     if dob is not None and dob <= today:
-        status = care_leaver_status(dob, spells, today)
+        status = care_leaver_status(dob, spells, today, support_to_25=services.asked_for_support_to_25(child, today))
         eligible_from = ts.became_eligible_on(dob, [p.clipped_to(today) for p in spells if p.start <= today])
         needs_due = ts.needs_assessment_due(dob, eligible_from) if eligible_from else None
     last_contact = contacts[0].contacted_on if contacts else None
     contact = _contact_clock(status, last_contact, adviser.start, eligible_from, today) if adviser else None
     pathway = pathway_review_clock(last_plan_or_review=plans[0].held_on if plans else None,
                                    needs_assessment_due=needs_due, today=today)
-    return YoungPersonSummary(status, contact, pathway, adviser, contacts, plans, extensions, claim,
-                              awaiting_asylum_decision(claim))
+    return YoungPersonSummary(
+        status, contact, pathway, adviser, contacts, plans, extensions, claim, awaiting_asylum_decision(claim),
+        support_to_25=list(SupportTo25.objects.filter(child=child)),
+        arrangements=list(LivingArrangement.objects.filter(child=child)),
+        human_rights=list(HumanRightsAssessment.objects.filter(child=child).select_related("recorded_by")),
+        referrals=list(DutyToRefer.objects.filter(child=child)),
+        endings=list(AccommodationEnding.objects.filter(child=child)),
+    )
+
+
+# Contacts that say the young person has no safe home now (OC3 ACCOM): homeless, emergency
+# accommodation, bed and breakfast, or where they live is not known.
+NO_SAFE_HOME = {"S", "V", "W", "R"}
+THREATENED_DAYS = 56  # Housing Act 1996 s175(4): threatened with homelessness within 56 days (reference 6)
+
+
+@dataclass(frozen=True)
+class AtRisk:
+    child: Child
+    reasons: list[str]
+    ends_on: dt.date | None
+    referred: bool
+
+    def refer_now(self, today: dt.date) -> bool:
+        """Homeless or threatened with homelessness within 56 days, with no referral yet."""
+        threatened = self.ends_on is None or self.ends_on <= today + dt.timedelta(days=THREATENED_DAYS)
+        return threatened and not self.referred
+
+
+def at_risk(*, visible: QuerySet[Child], adviser: User | None, today: dt.date) -> list[AtRisk]:
+    """Care leavers with a personal adviser (the adviser's own, or every one the reader may see) who
+    have notice served or accommodation ending with no next home, or whose last contact found them
+    homeless, in emergency accommodation or unsuitably housed. One query per kind of record."""
+    allocations = Allocation.objects.filter(kind=Allocation.Kind.PERSONAL_ADVISER, end__isnull=True, child__in=visible)
+    if adviser is not None:
+        allocations = allocations.filter(worker=adviser)
+    children = {a.child_id: a.child for a in allocations.select_related("child")}
+    ids = list(children)
+    reasons: dict[uuid.UUID, list[str]] = defaultdict(list)
+    ends: dict[uuid.UUID, dt.date] = {}
+    recent = today - dt.timedelta(days=28)
+    for ending in AccommodationEnding.objects.filter(child_id__in=ids, next_home="", ends_on__gte=recent):
+        reasons[ending.child_id].append(f"{ending.get_kind_display()}: must leave by {long_date(ending.ends_on)}, "
+                                        f"no next home")
+        ends[ending.child_id] = min(ends.get(ending.child_id, ending.ends_on), ending.ends_on)
+    latest = AdviserContact.objects.filter(child=OuterRef("child")).order_by("-contacted_on", "-recorded_at")
+    contacts = (AdviserContact.objects.filter(child_id__in=ids).annotate(latest=Subquery(latest.values("pk")[:1]))
+                .filter(pk=F("latest")))
+    for contact in contacts:
+        if contact.accommodation in NO_SAFE_HOME or contact.accommodation_suitable is False:
+            reasons[contact.child_id].append(
+                f"Last contact on {long_date(contact.contacted_on)}: {contact.get_accommodation_display().lower()}"
+                + ("" if contact.accommodation_suitable is not False else ", not suitable"))
+    referred = set(DutyToRefer.objects.filter(child_id__in=ids, referred_on__gte=recent - dt.timedelta(days=60))
+                   .values_list("child_id", flat=True))
+    found = [AtRisk(children[pk], why, ends.get(pk), pk in referred) for pk, why in reasons.items()]
+    found.sort(key=lambda r: (r.ends_on or today, r.child.family_name, r.child.given_names))
+    return found

@@ -33,7 +33,7 @@ from .codes import (
     FundingSource,
     InTouch,
 )
-from .models import AdviserContact, PathwayPlan, PlacementExtension
+from .models import AdviserContact, PathwayPlan, PlacementExtension, SupportTo25
 
 MAX_NOTE = 2000
 
@@ -47,10 +47,16 @@ def _periods(child: Child) -> list[Period]:
     return [Period(p.start, p.end) for p in PeriodLookedAfter.objects.filter(child=child)]
 
 
+def asked_for_support_to_25(child: Child, on: dt.date) -> bool:
+    """An open request for a personal adviser to 25 (s23CZB) made on or before ``on``."""
+    return SupportTo25.objects.filter(child=child, requested_on__lte=on, declined_on__isnull=True).exists()
+
+
 def _not_a_care_leaver(child: Child, on: dt.date) -> str | None:
     if child.date_of_birth is None:
         return f"{child.known_as} has no date of birth recorded, so Harbour cannot tell whether they are a care leaver"
-    if care_leaver_status(child.date_of_birth, _periods(child), on) is None:
+    to_25 = asked_for_support_to_25(child, on)
+    if care_leaver_status(child.date_of_birth, _periods(child), on, support_to_25=to_25) is None:
         return (f"{child.known_as} was not a care leaver on {long_date(on)}: contacts are recorded only for "
                 f"eligible, relevant, former relevant and qualifying young people")
     return None

@@ -5,8 +5,10 @@ from . import views
 app_name = "leaving_care"
 urlpatterns = [
     path("", views.caseload, name="caseload"),
+    path("at-risk/", views.at_risk, name="at_risk"),
     path("children/<str:child_id>/", views.young_person, name="young_person"),
     path("children/<str:child_id>/contacts/new/", views.add_contact, name="add_contact"),
     path("children/<str:child_id>/pathway-plans/new/", views.add_pathway_plan, name="add_pathway_plan"),
     path("children/<str:child_id>/extensions/new/", views.add_extension, name="add_extension"),
+    path("children/<str:child_id>/<slug:kind>/new/", views.add_record, name="add_record"),
 ]

@@ -183,3 +183,23 @@ def test_the_trafficking_and_missing_pages(world: Any, signed_in_page: Any) -> N
     submit(page, "Record the episode")
     assert_error_state(page, "Select whether the child was missing or away", "Enter date they went missing")
     assert_no_axe_violations(page)
+
+
+def test_the_at_risk_list_and_an_after_18_record(leaver: Any, signed_in_page: Any) -> None:
+    from harbour.leaving_care.models import AccommodationEnding
+
+    adviser, child = leaver
+    AccommodationEnding.objects.create(child=child, kind="notice", known_on=timezone.localdate(),
+                                       ends_on=timezone.localdate() + dt.timedelta(days=21), recorded_by=adviser)
+    page = signed_in_page(adviser)
+    page.goto("/leaving-care/at-risk/")
+    assert_structure(page)
+    expect(page.get_by_text("Notice served to leave their accommodation")).to_be_visible()
+    assert_no_axe_violations(page)
+    with page.expect_navigation():
+        page.get_by_role("link", name="Record a referral for Yonas").click()
+    assert_structure(page)
+    assert_no_axe_violations(page)
+    submit(page, "Record the referral")
+    assert_error_state(page, "Enter date of the referral", "Enter the housing authority the young person chose")
+    assert_no_axe_violations(page)
