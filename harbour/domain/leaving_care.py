@@ -24,7 +24,9 @@ __all__ = [
     "Clock",
     "ClockState",
     "care_leaver_status",
+    "OC3_WINDOW_DAYS",
     "oc3_birthdays",
+    "oc3_contact_for",
     "pa_contact_clock",
     "pathway_review_clock",
 ]
@@ -33,6 +35,7 @@ PA_CONTACT_MONTHS = 2
 FIRST_CONTACT_DAYS = 7
 PATHWAY_REVIEW_MONTHS = 6
 OC3_AGES = (17, 18, 19, 20, 21)
+OC3_WINDOW_DAYS = 60
 SUPPORT_TO_25_AGE = 25
 
 
@@ -137,3 +140,14 @@ def oc3_birthdays(date_of_birth: date) -> list[tuple[int, date]]:
     birthday falls on 1 March in other years (:func:`harbour.domain.ages.birthday`).
     """
     return [(age, birthday(date_of_birth, age)) for age in OC3_AGES]
+
+
+def oc3_contact_for(birthday_on: date, contact_dates: Sequence[date], window_days: int = OC3_WINDOW_DAYS) -> date | None:
+    """The contact that answers the OC3 record for one birthday: the one nearest the birthday within
+    ``window_days`` either side (the earlier on a tie), or ``None``.
+
+    The DfE window "around the birthday" is [unconfirmed] (reference.md 4.8), so the window is a
+    parameter; 60 days either side is Harbour's default.
+    """
+    near = [day for day in contact_dates if abs((day - birthday_on).days) <= window_days]
+    return min(near, key=lambda day: (abs((day - birthday_on).days), day), default=None)

@@ -17,8 +17,11 @@ from harbour.domain import timescales as ts
 from harbour.domain.ages import age_on
 from harbour.domain.formatting import long_date
 from harbour.domain.leaving_care import (
+    OC3_WINDOW_DAYS,
     Clock,
     care_leaver_status,
+    oc3_birthdays,
+    oc3_contact_for,
     pa_contact_clock,
     pathway_review_clock,
 )
@@ -153,6 +156,20 @@ class YoungPersonSummary:
     human_rights: list[HumanRightsAssessment]
     referrals: list[DutyToRefer]
     endings: list[AccommodationEnding]
+    oc3: list[tuple[int, dt.date, AdviserContact | None]]
+
+
+def _oc3_rows(dob: dt.date | None, contacts: list[AdviserContact], today: dt.date) -> list[tuple[int, dt.date, AdviserContact | None]]:
+    """Each OC3 birthday (17 to 21) up to 60 days ahead, with the contact that answers it."""
+    if dob is None:
+        return []
+    by_day = {c.contacted_on: c for c in reversed(contacts)}
+    rows = []
+    for age, day in oc3_birthdays(dob):
+        if day <= today + dt.timedelta(days=OC3_WINDOW_DAYS):
+            found = oc3_contact_for(day, list(by_day))
+            rows.append((age, day, by_day[found] if found else None))
+    return rows
 
 
 def young_person(*, child: Child, today: dt.date) -> YoungPersonSummary:
@@ -182,6 +199,7 @@ def young_person(*, child: Child, today: dt.date) -> YoungPersonSummary:
         human_rights=list(HumanRightsAssessment.objects.filter(child=child).select_related("recorded_by")),
         referrals=list(DutyToRefer.objects.filter(child=child)),
         endings=list(AccommodationEnding.objects.filter(child=child)),
+        oc3=_oc3_rows(dob, contacts, today) if status is not None or contacts else [],
     )
 
 

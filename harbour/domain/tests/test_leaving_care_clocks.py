@@ -111,3 +111,22 @@ OC3 = [
 @pytest.mark.parametrize(("born", "expected"), [row[:2] for row in OC3], ids=[row[2] for row in OC3])
 def test_oc3_birthdays(born: date, expected: list[tuple[int, str]]) -> None:
     assert oc3_birthdays(born) == [(age, d(day)) for age, day in expected]
+
+
+OC3_CONTACT = [
+    # (birthday, contacts, expected, case)
+    ("2028-03-10", ["2028-03-01", "2028-03-15"], "2028-03-15", "nearest-contact-after-the-birthday"),
+    ("2028-03-10", ["2028-03-05", "2028-03-15"], "2028-03-05", "a-tie-takes-the-earlier"),
+    ("2028-03-10", ["2028-01-09", "2028-05-10"], None, "both-outside-60-days"),
+    ("2028-03-10", ["2028-01-10"], "2028-01-10", "exactly-60-days-before-over-29-february"),
+    ("2028-03-10", [], None, "no-contacts"),
+]
+
+
+@pytest.mark.parametrize(("born_day", "contacts", "expected"), [r[:3] for r in OC3_CONTACT],
+                         ids=[r[3] for r in OC3_CONTACT])
+def test_oc3_contact_for(born_day: str, contacts: list[str], expected: str | None) -> None:
+    from harbour.domain.leaving_care import oc3_contact_for
+
+    found = oc3_contact_for(d(born_day), [d(c) for c in contacts])
+    assert found == (None if expected is None else d(expected))

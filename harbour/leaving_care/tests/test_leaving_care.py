@@ -40,6 +40,9 @@ def test_a_contact_recorded_on_the_page_with_oc3_codes(adviser: Any, young_perso
     assert AuditEvent.objects.filter(record_type="leaving_care.AdviserContact", child_id=child.pk).exists()
     page = client.get(f"/leaving-care/children/{child.pk}/").content.decode()
     assert "Independent living" in page and "(U1)" in page
+    # 18 years and 100 days old: the 18th birthday's OC3 record is answered by nothing yet (100 days ago),
+    # the 17th birthday's neither; the birthdays from 19 are not shown yet.
+    assert "Birthdays the SSDA903 return asks about" in page and "Not recorded" in page and "19:" not in page
 
 
 def test_a_contact_for_someone_who_is_not_a_care_leaver_is_refused(
