@@ -18,7 +18,16 @@ from harbour.accounts import access
 from harbour.accounts.models import Role, Scope, User
 from harbour.children.models import Child
 from harbour.leaving_care import selectors, services, services_after18
-from harbour.leaving_care.models import AdviserContact, PathwayPlan, PlacementExtension
+from harbour.leaving_care.models import (
+    AccommodationEnding,
+    AdviserContact,
+    DutyToRefer,
+    HumanRightsAssessment,
+    LivingArrangement,
+    PathwayPlan,
+    PlacementExtension,
+    SupportTo25,
+)
 
 from .errors import forbidden, request_id, validation_errors
 from .schemas import ErrorOut
@@ -309,3 +318,84 @@ def at_risk(request: HttpRequest) -> Any:
                              adviser=user if user.role == Role.PERSONAL_ADVISER else None, today=today)
     return [{"child_id": r.child.pk, "name": r.child.known_as, "reasons": r.reasons, "must_leave_by": r.ends_on,
              "referred_to_housing": r.referred, "refer_now": r.refer_now(today)} for r in rows]
+
+
+# --- Reading back what was recorded: every child route answers GET, so scoping is checked the same way.
+
+
+def _listed(request: HttpRequest, child_id: str, route: str, model: type, schema: type[Schema]) -> list[dict[str, Any]]:
+    child = _child(request, child_id, route)
+    fields = [f for f in schema.model_fields if f != "id"]
+    return [{"id": row.pk, **{f: getattr(row, f) for f in fields}} for row in model.objects.filter(child=child)]
+
+
+class SupportTo25Out(SupportTo25In):
+    id: int
+    declined_on: dt.date | None
+
+
+class LivingArrangementOut(LivingArrangementIn):
+    id: int
+
+
+class HumanRightsAssessmentOut(HumanRightsAssessmentIn):
+    id: int
+
+
+class DutyToReferOut(DutyToReferIn):
+    id: int
+
+
+class AccommodationEndingOut(AccommodationEndingIn):
+    id: int
+
+
+@router.get("/children/{child_id}/contacts", response={200: list[ContactOut], 404: ErrorOut},
+            summary="A young person's contacts with OC3 codes, newest first")
+def list_contacts(request: HttpRequest, child_id: str) -> Any:
+    child = _child(request, child_id, "api:list_contacts")
+    return [_contact_out(c) for c in AdviserContact.objects.filter(child=child).select_related("adviser")]
+
+
+@router.get("/children/{child_id}/pathway-plans", response={200: list[PathwayPlanOut], 404: ErrorOut},
+            summary="A young person's pathway plan and reviews, newest first")
+def list_pathway_plans(request: HttpRequest, child_id: str) -> Any:
+    return _listed(request, child_id, "api:list_pathway_plans", PathwayPlan, PathwayPlanOut)
+
+
+@router.get("/children/{child_id}/extensions", response={200: list[ExtensionOut], 404: ErrorOut},
+            summary="Placement extensions past 18")
+def list_extensions(request: HttpRequest, child_id: str) -> Any:
+    child = _child(request, child_id, "api:list_extensions")
+    return [_extension_out(e) for e in PlacementExtension.objects.filter(child=child)]
+
+
+@router.get("/children/{child_id}/support-to-25", response={200: list[SupportTo25Out], 404: ErrorOut},
+            summary="Requests for a personal adviser to 25")
+def list_support_to_25(request: HttpRequest, child_id: str) -> Any:
+    return _listed(request, child_id, "api:list_support_to_25", SupportTo25, SupportTo25Out)
+
+
+@router.get("/children/{child_id}/living-arrangements", response={200: list[LivingArrangementOut], 404: ErrorOut},
+            summary="Staying Put and Staying Close arrangements")
+def list_living_arrangements(request: HttpRequest, child_id: str) -> Any:
+    return _listed(request, child_id, "api:list_living_arrangements", LivingArrangement, LivingArrangementOut)
+
+
+@router.get("/children/{child_id}/human-rights-assessments",
+            response={200: list[HumanRightsAssessmentOut], 404: ErrorOut}, summary="Human rights assessments")
+def list_human_rights_assessments(request: HttpRequest, child_id: str) -> Any:
+    return _listed(request, child_id, "api:list_human_rights_assessments", HumanRightsAssessment,
+                   HumanRightsAssessmentOut)
+
+
+@router.get("/children/{child_id}/duty-to-refer", response={200: list[DutyToReferOut], 404: ErrorOut},
+            summary="Referrals to housing authorities")
+def list_duty_to_refer(request: HttpRequest, child_id: str) -> Any:
+    return _listed(request, child_id, "api:list_duty_to_refer", DutyToRefer, DutyToReferOut)
+
+
+@router.get("/children/{child_id}/accommodation-endings", response={200: list[AccommodationEndingOut], 404: ErrorOut},
+            summary="Notice served and accommodation ending")
+def list_accommodation_endings(request: HttpRequest, child_id: str) -> Any:
+    return _listed(request, child_id, "api:list_accommodation_endings", AccommodationEnding, AccommodationEndingOut)

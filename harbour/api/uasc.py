@@ -116,14 +116,12 @@ def _claim_out(claim: AsylumClaim, child: Child) -> dict[str, Any]:
     return data
 
 
-@router.get("/children/{child_id}/asylum-claim", response={200: AsylumClaimOut, 404: ErrorOut},
-            summary="A child's asylum claim, its milestones and alerts")
+@router.get("/children/{child_id}/asylum-claim", response={200: AsylumClaimOut | None, 404: ErrorOut},
+            summary="A child's asylum claim, its milestones and alerts; null when no claim is recorded")
 def get_asylum_claim(request: HttpRequest, child_id: str) -> Any:
     child = _child(request, child_id, "api:get_asylum_claim")
     claim = AsylumClaim.objects.filter(child=child).first()
-    if claim is None:
-        return Status(404, {"detail": [{"loc": [], "msg": "No asylum claim is recorded for this child"}]})
-    return _claim_out(claim, child)
+    return None if claim is None else _claim_out(claim, child)
 
 
 @router.put("/children/{child_id}/asylum-claim", response={200: AsylumClaimOut, 403: ErrorOut, 404: ErrorOut,
@@ -191,14 +189,16 @@ def record_nrm_referral(request: HttpRequest, child_id: str, payload: NrmReferra
     return _save_nrm(request, _child(request, child_id, "api:record_nrm_referral"), None, payload, 201)
 
 
-@router.put("/children/{child_id}/nrm-referrals/{referral_id}",
+@router.put("/nrm-referrals/{referral_id}",
             response={200: NrmReferralOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
-            summary="Update a referral's decisions and safety plan")
-def update_nrm_referral(request: HttpRequest, child_id: str, referral_id: int, payload: NrmReferralIn) -> Any:
-    child = _child(request, child_id, "api:update_nrm_referral")
-    referral = NrmReferral.objects.filter(child=child, pk=referral_id).first()
-    if referral is None:
+            summary="Update a referral's decisions and safety plan",
+            description="The route carries only the referral's id; a child outside your scope answers 404.")
+def update_nrm_referral(request: HttpRequest, referral_id: int, payload: NrmReferralIn) -> Any:
+    child_id = NrmReferral.objects.filter(pk=referral_id).values_list("child_id", flat=True).first()
+    if child_id is None:
         raise Http404("No referral found")
+    child = _child(request, str(child_id), "api:update_nrm_referral")
+    referral = NrmReferral.objects.get(pk=referral_id)
     return _save_nrm(request, child, referral, payload, 200)
 
 

@@ -10,5 +10,9 @@ urlpatterns = [
     path("children/<str:child_id>/contacts/new/", views.add_contact, name="add_contact"),
     path("children/<str:child_id>/pathway-plans/new/", views.add_pathway_plan, name="add_pathway_plan"),
     path("children/<str:child_id>/extensions/new/", views.add_extension, name="add_extension"),
-    path("children/<str:child_id>/<slug:kind>/new/", views.add_record, name="add_record"),
+]
+# One route per after-18 record, each carrying only the child's identifier.
+urlpatterns += [
+    path(f"children/<str:child_id>/{kind}/new/", views.add_record, {"kind": kind}, name="add_" + kind.replace("-", "_"))
+    for kind in views.RECORDS
 ]

@@ -184,7 +184,8 @@ def add_record(request: HttpRequest, child_id: Any, kind: str) -> HttpResponse:
         arguments = form.arguments() if hasattr(form, "arguments") else form.cleaned_data
         page.save(actor=request.user, child=child, **arguments, today=timezone.localdate(), request_id=_rid(request))
 
-    return _form_page(request, child_id, "leaving_care:add_record", page.form, "leaving_care/add_record.html", save,
+    return _form_page(request, child_id, "leaving_care:add_" + kind.replace("-", "_"), page.form,
+                      "leaving_care/add_record.html", save,
                       {"record": page})
 
 

@@ -120,3 +120,14 @@ def add_missing_episode(request: HttpRequest, child_id: Any) -> HttpResponse:
             return redirect("uasc:safety", child.pk)
     return render(request, "uasc/add_missing_episode.html", {"form": form, "child": child},
                   status=422 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_nrm_referral_by_id(request: HttpRequest, referral_id: int) -> HttpResponse:
+    """The referral's page carries only its own id; the child is then opened through the access
+    module, so a referral of a child outside the user's scope answers 404 like a missing one."""
+    child_id = NrmReferral.objects.filter(pk=referral_id).values_list("child_id", flat=True).first()
+    if child_id is None:
+        raise Http404("No referral found")
+    return edit_nrm_referral(request, child_id, referral_id)

@@ -31,18 +31,34 @@ def test_an_nrm_referral_and_its_decisions_through_the_api(worker: Any, young_pe
     body = created.json()
     assert body["reasonable_grounds_due"] == reasonable_grounds_due(referred, council_calendar()).isoformat()
     # A conclusive decision before a positive reasonable-grounds one is refused.
-    early = Client().put(f"{url}/{body['id']}", {"referred_on": referred.isoformat(), "conclusive_grounds": "positive",
+    early = Client().put(f"/api/v1/uasc/nrm-referrals/{body['id']}", {"referred_on": referred.isoformat(), "conclusive_grounds": "positive",
                                                  "conclusive_grounds_on": today.isoformat()},
                          content_type="application/json", **auth)
     assert early.status_code == 422
     assert early.json()["detail"][0]["loc"] == ["body", "conclusive_grounds"]
     positive = referred + dt.timedelta(days=6)
-    updated = Client().put(f"{url}/{body['id']}", {"referred_on": referred.isoformat(), "reasonable_grounds": "positive",
+    updated = Client().put(f"/api/v1/uasc/nrm-referrals/{body['id']}", {"referred_on": referred.isoformat(), "reasonable_grounds": "positive",
                                                    "reasonable_grounds_on": positive.isoformat()},
                            content_type="application/json", **auth)
     assert updated.status_code == 200
     assert updated.json()["recovery_period_ends"] == recovery_period_ends(positive).isoformat()
     assert NrmReferral.objects.get().reasonable_grounds == "positive"
+
+
+def test_a_referral_outside_scope_answers_404_by_its_own_id(worker: Any, make_user: Any, young_person: Any,
+                                                            signed_in: Any, today: dt.date) -> None:
+    child = young_person(age_days=16 * 365)
+    referral = NrmReferral.objects.create(child=child, referred_on=today, updated_by=worker)
+    stranger = make_user()
+    payload = {"referred_on": today.isoformat(), "safety_plan": "Changed"}
+    assert Client().put(f"/api/v1/uasc/nrm-referrals/{referral.pk}", payload, content_type="application/json",
+                        **_bearer(stranger)).status_code == 404
+    assert Client().put("/api/v1/uasc/nrm-referrals/999999", payload, content_type="application/json",
+                        **_bearer(worker)).status_code == 404
+    assert signed_in(stranger).get(f"/uasc/nrm-referrals/{referral.pk}/").status_code == 404
+    assert signed_in(worker).get(f"/uasc/nrm-referrals/{referral.pk}/").status_code == 200
+    referral.refresh_from_db()
+    assert referral.safety_plan == ""
 
 
 def test_a_missing_episode_on_the_page_and_a_return_before_going_missing(worker: Any, young_person: Any,
