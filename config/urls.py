@@ -15,6 +15,8 @@ urlpatterns = [
     path("placements/", include("harbour.placements.urls")),
     path("returns/", include("harbour.returns.views")),
     path("reviews/", include("harbour.reviews.urls")),
+    path("uasc/", include("harbour.uasc.urls")),
+    path("leaving-care/", include("harbour.leaving_care.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "harbour.allocation",
     "harbour.api",
     "harbour.returns",
+    "harbour.uasc",
 ]
 
 MIDDLEWARE = [

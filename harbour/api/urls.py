@@ -25,6 +25,7 @@ from harbour.domain.deadlines import (
 
 from .auth import SignedInSession, TokenAuth
 from .errors import validation_errors
+from .leaving_care import router as leaving_care_router
 from .placement_requests import router as placement_requests_router
 from .placements import router as placements_router
 from .providers import router as providers_router
@@ -38,6 +39,7 @@ from .schemas import (
     ErrorOut,
     TimelineItemOut,
 )
+from .uasc import router as uasc_router
 
 api = NinjaAPI(
     title="Harbour API",
@@ -52,6 +54,8 @@ api.add_router("/providers", providers_router)
 api.add_router("/placement-requests", placement_requests_router)
 api.add_router("/placements", placements_router)
 api.add_router("/reviews", "harbour.api.reviews.router")
+api.add_router("/uasc", uasc_router)
+api.add_router("/leaving-care", leaving_care_router)
 
 
 class SearchQuery(Schema):

@@ -64,3 +64,36 @@ class DateOfBirthSource(models.TextChoices):
     HOME_OFFICE = "home_office", "Home Office record"
     ASSESSED = "assessed", "Age assessment"
     DOCUMENT = "document", "Identity document"
+
+
+class ReasonEpisodeCeased(models.TextChoices):
+    """SSDA903 REC: why an episode (and a period looked after) ended (reference section 4.3)."""
+
+    X1 = "X1", "X1: episode ends and a new one starts the same day"
+    E11 = "E11", "E11: adopted, unopposed"
+    E12 = "E12", "E12: adopted, consent dispensed with"
+    E2 = "E2", "E2: died"
+    E3 = "E3", "E3: care taken over by another council in the UK"
+    E4A = "E4A", "E4A: returned home as part of care planning"
+    E4B = "E4B", "E4B: returned home, not part of care planning"
+    E13 = "E13", "E13: left to live with a parent or relative without parental responsibility"
+    E41 = "E41", "E41: residence order or child arrangements order"
+    E45 = "E45", "E45: special guardianship order to former foster carer, a relative or friend"
+    E46 = "E46", "E46: special guardianship order to former foster carer, other"
+    E47 = "E47", "E47: special guardianship order to another carer, a relative or friend"
+    E48 = "E48", "E48: special guardianship order to another carer, other"
+    E5 = "E5", "E5: independent living with formal support"
+    E6 = "E6", "E6: independent living without formal support"
+    E7 = "E7", "E7: moved to adult social care residential"
+    E8 = "E8", "E8: any other reason"
+    E9 = "E9", "E9: sentenced to custody"
+    E14 = "E14", "E14: remand ended"
+    E15 = "E15", "E15: age assessment found the person to be 18 or over"
+    E16 = "E16", "E16: child moved abroad"
+    E17 = "E17", "E17: aged 18 or over and stayed with current carers (including Staying Put)"
+
+
+class AgeAssessmentOutcome(models.TextChoices):
+    AS_CLAIMED = "as_claimed", "A child, of the age they claim"
+    DIFFERENT_AGE = "different_age", "A child, of a different age"
+    ADULT = "adult", "An adult (18 or over)"

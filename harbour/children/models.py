@@ -8,7 +8,7 @@ from django.db import models
 
 from harbour.core.models import Record
 
-from .codes import DateOfBirthSource, Ethnicity, LegalStatus, Sex, UpnUnknown
+from .codes import AgeAssessmentOutcome, DateOfBirthSource, Ethnicity, LegalStatus, Sex, UpnUnknown
 
 
 class UnscopedChildQuery(Exception):
@@ -160,3 +160,33 @@ class ChronologyEntry(models.Model):
 
     class Meta:
         ordering = ["-occurred_at"]
+
+
+class AgeAssessment(models.Model):
+    """A Merton-compliant age assessment (R (B) v LB Merton [2003]): who assessed, when, with which
+    interpreter, what they found and what the young person said. Recorded once; its date of birth
+    is added to the dates of birth, never written over them."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="age_assessments")
+    started_on = models.DateField()
+    completed_on = models.DateField()
+    assessors = models.CharField(max_length=300)
+    interpreter = models.CharField(max_length=200, blank=True)
+    outcome = models.CharField(max_length=20, choices=AgeAssessmentOutcome.choices)
+    assessed_date_of_birth = models.DateField()
+    child_response = models.TextField(blank=True)
+    naab_referred_on = models.DateField("referred to the National Age Assessment Board on", null=True, blank=True)
+    date_of_birth_record = models.OneToOneField(
+        DateOfBirthRecord, null=True, blank=True, on_delete=models.PROTECT, related_name="age_assessment"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-completed_on", "-recorded_at"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(completed_on__gte=models.F("started_on")),
+                                   name="age_assessment_completed_after_start"),
+            models.CheckConstraint(condition=models.Q(assessed_date_of_birth__lte=models.F("completed_on")),
+                                   name="age_assessment_date_of_birth_before_completion"),
+        ]

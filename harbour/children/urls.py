@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_age
 
 app_name = "children"
 urlpatterns = [
@@ -16,4 +16,5 @@ urlpatterns = [
     path("<str:child_id>/periods-looked-after/new/", views.add_period, name="add_period"),
     path("<str:child_id>/timeline/new/", views.add_chronology_entry, name="add_chronology_entry"),
     path("<str:child_id>/access-log/", views.access_log, name="access_log"),
+    path("<str:child_id>/age-assessments/new/", views_age.add_age_assessment, name="add_age_assessment"),
 ]

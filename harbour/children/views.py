@@ -59,6 +59,9 @@ def child_nav(child: Child, active: str) -> list[dict[str, Any]]:
         ("Placements", "placements:child"),
         ("Reviews and checks", "reviews:child"),
     ]
+    items += [("Asylum claim", "uasc:asylum")] if child.is_uasc else []
+    items += [("Trafficking and missing", "uasc:safety")]
+    items += [("Leaving care", "leaving_care:young_person")]
     return [{"text": text, "href": reverse(name, args=[child.pk]), "active": name == active} for text, name in items]
 
 
@@ -125,6 +128,7 @@ def child_identity(request: HttpRequest, child_id: Any) -> HttpResponse:
         "child": child,
         "names": list(ChildName.objects.filter(child=child).order_by("kind", "name")),
         "dates_of_birth": list(DateOfBirthRecord.objects.filter(child=child).select_related("recorded_by")),
+        "age_assessments": list(child.age_assessments.select_related("recorded_by")),
         "child_nav": child_nav(child, "children:identity"),
         "may_edit": access.may_edit_child(request.user),
     })

@@ -39,6 +39,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if user.role in {Role.TEAM_LEADER, Role.TEAM_MANAGER}:
         items.append({"text": "Rota", "href": "/allocation/", "active": path.startswith("/allocation/")})
     items.extend(_placement_items(user, path))
+    items.extend(_leaving_care_items(user, path))
     # Reviews, checks and the IRO's actions (harbour.reviews; imported here: it loads after core).
     from harbour.reviews.navigation import review_nav_items
 
@@ -68,3 +69,10 @@ def _placement_items(user: Any, path: str) -> list[dict[str, Any]]:
     if agency is not None and agency.kind == "provider":
         entries.append(("Placement requests", "/placements/provider/"))
     return [{"text": text, "href": href, "active": path.startswith(href)} for text, href in entries]
+
+
+def _leaving_care_items(user: Any, path: str) -> list[dict[str, Any]]:
+    """Leaving care (harbour.leaving_care): a personal adviser's caseload; leaders see every adviser's."""
+    if user.role == Role.PERSONAL_ADVISER or (user.role in {Role.TEAM_LEADER, Role.TEAM_MANAGER, Role.DIRECTOR}):
+        return [{"text": "Leaving care", "href": "/leaving-care/", "active": path.startswith("/leaving-care/")}]
+    return []

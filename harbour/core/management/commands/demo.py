@@ -36,6 +36,7 @@ from harbour.domain.ages import add_months, age_on, birthday
 from harbour.domain.names import search_key, sound_key
 from harbour.domain.types import Period
 from harbour.reviews.demo import seed_reviews
+from harbour.leaving_care.demo import seed_journey
 
 DEMO_PASSWORD = "harbour-demo-2026"  # only for the made-up demo council; printed with the sign-ins
 DEFAULT_CHILDREN = 120
@@ -1235,6 +1236,7 @@ def write_plan(plan: CouncilPlan) -> dict[str, int]:
     intake = seed_intake(users=users, agencies=agencies, today=plan.today)
     referred = seed_sample_referrals(users=users, now=timezone.now(), today=plan.today)
     directory = seed_directory(agencies=agencies, today=plan.today, seed=plan.seed)
+    directory.update(seed_journey(users=users, today=plan.today, seed=plan.seed))
     record_event(actor=None, action="create", record_type="demo.Council", record_id=f"seed-{plan.seed}",
                  details={"children": len(plan.children), "seed": plan.seed})
     counts = {"users": len(users), "teams": len(teams), "partner agencies": len(agencies),
