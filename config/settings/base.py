@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "harbour.referrals",
     "harbour.allocation",
     "harbour.api",
+    "harbour.forecasting",
 ]
 
 MIDDLEWARE = [

@@ -35,6 +35,7 @@ from harbour.domain import timescales as ts
 from harbour.domain.ages import add_months, age_on, birthday
 from harbour.domain.names import search_key, sound_key
 from harbour.domain.types import Period
+from harbour.forecasting.demo_history import write_history
 
 DEMO_PASSWORD = "harbour-demo-2026"  # only for the made-up demo council; printed with the sign-ins
 DEFAULT_CHILDREN = 120
@@ -1244,6 +1245,7 @@ def write_plan(plan: CouncilPlan) -> dict[str, int]:
               "reviews": "reviews", "visits": "visits", "health": "health assessments", "peps": "PEPs",
               "needs": "needs assessments", "notes": "chronology entries", "allocations": "allocations"}
     counts.update({labels[key]: len(value) for key, value in rows.items()})
+    counts.update(write_history(users=users, today=plan.today, seed=plan.seed, children=len(plan.children)))
     return counts
 
 
