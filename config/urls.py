@@ -13,6 +13,7 @@ urlpatterns = [
     path("shared/", include("harbour.referrals.urls_shared")),
     path("allocation/", include("harbour.allocation.urls")),
     path("placements/", include("harbour.placements.urls")),
+    path("forecasting/", include("harbour.forecasting.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
