@@ -51,6 +51,7 @@ api.add_router("/referrals", referrals_router)
 api.add_router("/providers", providers_router)
 api.add_router("/placement-requests", placement_requests_router)
 api.add_router("/placements", placements_router)
+api.add_router("/forecasts", "harbour.api.forecasts.router")
 
 
 class SearchQuery(Schema):
