@@ -37,8 +37,13 @@ def _nice_top(value: float) -> float:
 
 
 def fan_chart(*, chart_id: str, title: str, quarter_ends: Sequence[date], band: Band,
-              value_format: Callable[[float], str] = lambda v: f"{v:,.0f}", description: str = "") -> Markup:
-    """A fan chart of a quarterly forecast, starting at zero."""
+              value_format: Callable[[float], str] = lambda v: f"{v:,.0f}", description: str = "",
+              start: date | None = None, now: float | None = None) -> Markup:
+    """A fan chart of a quarterly forecast, with the scale starting at zero. With ``start`` and
+    ``now`` the fan opens from today's figure, which every run shares."""
+    if start is not None and now is not None:
+        quarter_ends = [start, *quarter_ends]
+        band = Band(*[[now, *values] for values in (band.p5, band.p25, band.p50, band.p75, band.p95)])
     chart_id = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in chart_id) or "fan"
     count = len(quarter_ends)
     top = _nice_top(max(band.p95, default=0.0) * 1.05)

@@ -18,7 +18,9 @@ TEXT, COUNT, DECIMAL, MONEY, RANGE = "text", "count", "decimal", "money", "range
 
 
 def money_text(value: float) -> str:
-    return f"-£{-value:,.0f}" if value < 0 else f"£{value:,.0f}"
+    """"£6,289,000": forecasts of large sums to the nearest £1,000, as no forecast is closer than that."""
+    rounded = round(value, -3) if abs(value) >= 10_000 else round(value)
+    return f"-£{-rounded:,.0f}" if rounded < 0 else f"£{rounded:,.0f}"
 
 
 def whole(value: float) -> str:
@@ -40,6 +42,7 @@ class Table:
     rows: list[list[Any]]
     chart: Markup | None = None
     notes: list[str] = field(default_factory=list)
+    table_in_details: bool = False  # a long table goes in "Show the figures as a table"
 
     @property
     def headers(self) -> list[str]:
@@ -65,7 +68,9 @@ def _fan_table(run: ForecastRun, key: str, now: int) -> Table:
                  ("9 in 10 runs", RANGE)],
         rows=rows,
         chart=fan_chart(chart_id=f"fan-{key}", title=f"{label}, forecast by quarter", quarter_ends=ends, band=spread,
-                        description=f"{headline}. The same figures are in the table that follows."),
+                        description=f"{headline}. The same figures are in the table that follows.",
+                        start=run.runs.start, now=now),
+        table_in_details=True,
     )
 
 

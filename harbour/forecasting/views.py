@@ -198,9 +198,10 @@ def business_case(request: HttpRequest) -> HttpResponse:
         "council": CouncilSettings.current().name, "made_at": timezone.now(),
         "query": _query(services.scenario_values(form.scenario)), "backtest": loaded.backtest(),
         "title": f"Business case: {HORIZONS[horizon].lower()}" + (f", {saved.name}" if saved else ""),
+        "printing": False,
     }
     if request.GET.get("format") == "pdf":
-        return _pdf(render_to_string("forecasting/business_case_print.html", context), horizon)
+        return _pdf(render_to_string("forecasting/business_case_print.html", {**context, "printing": True}), horizon)
     return render(request, "forecasting/business_case.html", context)
 
 
