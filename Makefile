@@ -53,6 +53,7 @@ test: install frontend lint typecheck
 
 benchmark: install
 	$(BIN)/python benchmarks/pages.py
+	$(BIN)/python benchmarks/forecast.py
 
 clean:
 	rm -rf $(VENV) node_modules static/dist static/vendor staticfiles db.sqlite3

@@ -116,8 +116,12 @@ def _past_child(rng: random.Random, uasc: bool, start: dt.date) -> PastChild:
                      start=start, end=end, reason=reason, legal=legal)
 
 
-def plan_history(*, children: int, seed: int, today: dt.date) -> list[PastChild]:
-    """The closed cases of the last ten years for a demo council of ``children`` children today."""
+def plan_history(*, children: int, seed: int, today: dt.date, keep_open: bool = False) -> list[PastChild]:
+    """The closed cases of the last ten years for a demo council of ``children`` children today.
+
+    ``keep_open`` keeps the children still in care today too (their period ends after today), for a
+    whole made-up council such as the forecast benchmark's.
+    """
     rng = random.Random(f"harbour-demo-history-{seed}")  # noqa: S311 - made-up demo data, not security
     ids = random.Random(f"harbour-demo-history-ids-{seed}")  # noqa: S311
     first = add_months(today, -12 * YEARS)
@@ -126,7 +130,7 @@ def plan_history(*, children: int, seed: int, today: dt.date) -> list[PastChild]
     for uasc, per_child in ((True, UASC_ENTRIES_PER_CHILD), (False, OTHER_ENTRIES_PER_CHILD)):
         for _ in range(math.ceil(children * per_child * YEARS)):
             child = _past_child(rng, uasc, first + dt.timedelta(days=rng.randint(0, span - 1)))
-            if child.end >= today:
+            if child.end >= today and not keep_open:
                 continue  # still in care: the demo plan holds the children in care today
             _placements(rng, child)
             if child.end >= birthday(child.date_of_birth, 18) - DAY:
