@@ -124,7 +124,7 @@ def run_forecast(request: HttpRequest, payload: ForecastIn) -> Any:
 def list_scenarios(request: HttpRequest) -> Any:
     if not selectors.may_forecast(request.auth):
         return _error(403, FORBIDDEN)
-    fingerprint = services.load(request.auth, today=timezone.localdate()).fingerprint
+    fingerprint = selectors.fingerprint(selectors.histories(request.auth))
     return [_saved_out(saved, fingerprint) for saved in selectors.saved_scenarios()]
 
 
@@ -161,7 +161,7 @@ def get_scenario(request: HttpRequest, scenario_id: str) -> Any:
     saved = _find(scenario_id)
     if saved is None:
         return _error(404, "Not found")
-    return _saved_out(saved, services.load(request.auth, today=timezone.localdate()).fingerprint, figures=True)
+    return _saved_out(saved, selectors.fingerprint(selectors.histories(request.auth)), figures=True)
 
 
 @router.post("/scenarios/{scenario_id}/run", response={200: SavedOut, 403: ErrorOut, 404: ErrorOut},

@@ -50,6 +50,11 @@ def _load(request: HttpRequest) -> services.Loaded:
     return services.load(request.user, today=timezone.localdate())
 
 
+def _fingerprint(request: HttpRequest) -> str:
+    """What the records look like now, to tell which saved scenarios ran on older records."""
+    return selectors.fingerprint(selectors.histories(request.user))
+
+
 def _initial(loaded: services.Loaded, name: str) -> dict[str, str]:
     return services.scenario_values(loaded.preset(name if name in PRESETS else "central"))
 
@@ -90,9 +95,8 @@ def scenarios(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         return _save(request)
     saved = selectors.saved_scenarios()
-    loaded = _load(request)
     return render(request, "forecasting/scenarios.html", {
-        "saved": saved, "fingerprint": loaded.fingerprint, "money_text": report.money_text,
+        "saved": saved, "fingerprint": _fingerprint(request), "money_text": report.money_text,
         "flash": [str(m) for m in messages.get_messages(request)],
     })
 
@@ -167,10 +171,9 @@ def compare(request: HttpRequest) -> HttpResponse:
                 a, b = _year_figure(first, year, name), _year_figure(second, year, name)
                 rows.append((MEASURES[name], year, a, b, None if a is None or b is None else b - a,
                              name in {"placement_cost", "staff_cost", "funding", "gap"}))
-    loaded = _load(request)
     return render(request, "forecasting/compare.html", {
         "saved": saved, "first": first, "second": second, "rows": rows, "errors": errors,
-        "has_errors": bool(errors), "fingerprint": loaded.fingerprint, "money_text": report.money_text,
+        "has_errors": bool(errors), "fingerprint": _fingerprint(request), "money_text": report.money_text,
         "parameters": [(label, name) for name, label in services.FIELD_LABELS.items()],
     })
 
