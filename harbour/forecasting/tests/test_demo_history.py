@@ -60,3 +60,42 @@ def test_a_backtest_on_the_demo_history_forecasts_the_last_two_years_closely(dem
     # only its error is held to a bound.
     for name in ("Children in care", "Unaccompanied children in care"):
         assert checks[name].share_within_90_band >= 0.5, (name, checks[name])
+
+
+@pytest.mark.django_db
+def test_the_directors_journey_on_the_demo_council(demo: None) -> None:
+    """Open the forecast, change the NTS scenario and see every figure move, save two scenarios,
+    compare them and download the business case PDF: the issue's "done when", on the demo."""
+    from django.test import Client
+
+    from harbour.forecasting import report
+    from harbour.forecasting.models import SavedScenario
+
+    director = User.objects.get(username="director")
+    client = Client()
+    client.force_login(director)
+    assert client.get("/").content.decode().count('href="/forecasting/"') == 1
+    assert client.get("/forecasting/").status_code == 200
+    loaded = services.load(director, today=timezone.localdate())
+    central = services.scenario_values(loaded.preset("central"))
+    lower_threshold = {**central, "threshold_percent": "0.07"}  # the council is then above it: no transfers
+    runs = {}
+    for name, values in (("central", central), ("lower", lower_threshold)):
+        html = client.get("/forecasting/", values).content.decode()
+        runs[name] = loaded.run(services.scenario_from_values(values))
+        for table in report.tables(runs[name]):
+            assert table.headline.replace("'", "&#39;") in html  # the page shows this run's figures
+    first, second = runs["central"].money.years, runs["lower"].money.years
+    for name in ("uasc_arrivals", "children_in_care", "uasc_in_care", "social_workers", "iros", "placement_cost",
+                 "funding", "gap"):
+        assert second[0].figures[name].p50 < first[0].figures[name].p50, name
+    assert second[-1].figures["care_leavers"].p50 < first[-1].figures["care_leavers"].p50
+    assert second[-1].figures["personal_advisers"].p50 < first[-1].figures["personal_advisers"].p50
+
+    assert client.post("/forecasting/scenarios/", {**central, "name": "Threshold 0.1%"}).status_code == 302
+    assert client.post("/forecasting/scenarios/", {**lower_threshold, "name": "Threshold 0.07%"}).status_code == 302
+    a, b = SavedScenario.objects.get(name="Threshold 0.1%"), SavedScenario.objects.get(name="Threshold 0.07%")
+    compared = client.get("/forecasting/scenarios/compare/", {"a": a.pk, "b": b.pk}).content.decode()
+    assert "Threshold 0.1% and Threshold 0.07%" in compared and "Difference" in compared
+    pdf = client.get("/forecasting/business-case/", {"saved": b.pk, "horizon": "2", "format": "pdf"})
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")

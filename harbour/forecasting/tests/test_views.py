@@ -141,7 +141,8 @@ def _count(client: Any, path: str) -> tuple[int, int]:
     return response.status_code, len(queries)
 
 
-@pytest.mark.parametrize("path", ["/forecasting/", "/forecasting/scenarios/"])
+@pytest.mark.parametrize("path", ["/forecasting/", "/forecasting/scenarios/", "/forecasting/business-case/?horizon=1",
+                                  "/forecasting/scenarios/compare/"])
 def test_the_pages_keep_the_same_number_of_queries_whatever_the_history(path: str, director: Any, signed_in: Any,
                                                                         make_user: Any) -> None:
     client = signed_in(director)
