@@ -63,17 +63,14 @@ def test_a_backtest_on_the_demo_history_forecasts_the_last_two_years_closely(dem
 
 
 @pytest.mark.django_db
-def test_the_directors_journey_on_the_demo_council(demo: None) -> None:
+def test_the_directors_journey_on_the_demo_council(demo: None, signed_in: Any) -> None:
     """Open the forecast, change the NTS scenario and see every figure move, save two scenarios,
     compare them and download the business case PDF: the issue's "done when", on the demo."""
-    from django.test import Client
-
     from harbour.forecasting import report
     from harbour.forecasting.models import SavedScenario
 
     director = User.objects.get(username="director")
-    client = Client()
-    client.force_login(director)
+    client = signed_in(director)
     assert client.get("/").content.decode().count('href="/forecasting/"') == 1
     assert client.get("/forecasting/").status_code == 200
     loaded = services.load(director, today=timezone.localdate())
