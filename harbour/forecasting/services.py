@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from harbour.audit.models import AuditEvent
@@ -237,9 +237,13 @@ def save_scenario(*, actor: Any, name: str, run: ForecastRun, request_id: str = 
     """Save the scenario under a name, with the figures it gave, for comparing and running again."""
     if not selectors.may_forecast(actor):
         raise PermissionDenied("Only the director and performance analysts save scenarios")
-    saved = SavedScenario.objects.create(
-        name=_name(name), parameters=scenario_as_dict(run.scenario), figures=figures_json(run),
-        history_fingerprint=run.loaded.fingerprint, ran_at=timezone.now(), created_by=actor, ran_by=actor)
+    try:
+        with transaction.atomic():  # two people saving the same name at once: one wins, the other is told
+            saved = SavedScenario.objects.create(
+                name=_name(name), parameters=scenario_as_dict(run.scenario), figures=figures_json(run),
+                history_fingerprint=run.loaded.fingerprint, ran_at=timezone.now(), created_by=actor, ran_by=actor)
+    except IntegrityError:
+        raise ValidationError({"name": "A scenario with this name already exists: choose another name"}) from None
     record_change(actor=actor, action=AuditEvent.Action.CREATE, instance=saved, child_id=None, request_id=request_id,
                   after={"name": saved.name, "parameters": saved.parameters})
     return saved
