@@ -85,7 +85,7 @@ def _scenario(loaded: services.Loaded, payload: ScenarioIn) -> Any:
         if saved is None:
             return _error(422, f"Scenario must be {', '.join(PRESETS)} or the name of a saved scenario", "scenario")
         values = dict(saved.parameters)
-    values.update({name: value for name, value in payload.dict(exclude={"scenario", "backtest_from", "name"}).items()
+    values.update({name: value for name, value in payload.model_dump(exclude={"scenario", "backtest_from", "name"}).items()
                    if value is not None})
     try:
         return make_scenario(values)
