@@ -17,6 +17,7 @@ urlpatterns = [
     path("reviews/", include("harbour.reviews.urls")),
     path("uasc/", include("harbour.uasc.urls")),
     path("leaving-care/", include("harbour.leaving_care.urls")),
+    path("forecasting/", include("harbour.forecasting.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "harbour.api",
     "harbour.returns",
     "harbour.uasc",
+    "harbour.forecasting",
 ]
 
 MIDDLEWARE = [

@@ -39,6 +39,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if user.role in {Role.TEAM_LEADER, Role.TEAM_MANAGER}:
         items.append({"text": "Rota", "href": "/allocation/", "active": path.startswith("/allocation/")})
     items.extend(_placement_items(user, path))
+    # Forecasts and the business case are for the director and performance analysts (harbour.forecasting).
+    if user.role in {Role.DIRECTOR, Role.PERFORMANCE_ANALYST}:
+        items.append({"text": "Forecast", "href": "/forecasting/", "active": path.startswith("/forecasting/")})
     items.extend(_leaving_care_items(user, path))
     # Reviews, checks and the IRO's actions (harbour.reviews; imported here: it loads after core).
     from harbour.reviews.navigation import review_nav_items
