@@ -7,7 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import Body, NinjaAPI, Query, Schema, Status
+from ninja import Body, Query, Schema, Status
 
 from harbour.accounts import access
 from harbour.accounts.models import Role, User
@@ -24,6 +24,7 @@ from harbour.domain.deadlines import (
 )
 
 from .auth import SignedInSession, TokenAuth
+from .contract import HarbourAPI
 from .errors import validation_errors
 from .placement_requests import router as placement_requests_router
 from .placements import router as placements_router
@@ -39,7 +40,7 @@ from .schemas import (
     TimelineItemOut,
 )
 
-api = NinjaAPI(
+api = HarbourAPI(
     title="Harbour API",
     version="1",
     description="Children's records, deadlines and the statutory calendar. Every answer is scoped to the "
