@@ -6,6 +6,7 @@ that is not JSON, 422 with django-ninja's own item shape (locations holding numb
 or body that does not fit, and 401 for a missing or revoked token. A client written from the
 document would not expect them. So every operation documents them, and 400 and 422 use the
 `{"detail": [{"loc": [...], "msg": ...}]}` shape of api/errors.py, with locations as text.
+Every write also documents the optional `Idempotency-Key` header (security checklist 23).
 """
 
 from __future__ import annotations
@@ -26,6 +27,16 @@ _ERROR_BODY: dict[str, Any] = {
 }
 # A 401 comes from the token check or the second-factor middleware, as {"detail": "..."}.
 _UNAUTHORISED_BODY: dict[str, Any] = {"type": "object", "required": ["detail"], "properties": {"detail": {}}}
+
+
+_WRITES = {"POST", "PUT", "PATCH", "DELETE"}
+_IDEMPOTENCY_KEY: dict[str, Any] = {
+    "name": "Idempotency-Key", "in": "header", "required": False,
+    "description": "Send the same key again (after a timeout, say) and the request is done once: the repeat gets the "
+                   "first answer, with `Idempotent-Replayed: true`. Kept for a day, per token "
+                   "(harbour/core/idempotency.py).",
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[\\x20-\\x7e]+$"},
+}
 
 
 def _answer(description: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -59,12 +70,14 @@ class HarbourAPI(NinjaAPI):
     def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None) -> Any:
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         for operations in schema.get("paths", {}).values():
-            for operation in operations.values():
+            for method, operation in operations.items():
                 answers = operation.setdefault("responses", {})
                 if operation.get("security", True):
                     answers.setdefault("401", _answer("No valid token or session", _UNAUTHORISED_BODY))
                 if "requestBody" in operation:
                     answers.setdefault("400", _answer("The body is not JSON", _ERROR_BODY))
+                if method.upper() in _WRITES:
+                    operation.setdefault("parameters", []).append(_IDEMPOTENCY_KEY)
                 if "requestBody" in operation or operation.get("parameters"):
                     answers.setdefault("422", _answer("A field is missing or wrong: `loc` names it", _ERROR_BODY))
         return schema

@@ -48,3 +48,5 @@ def test_every_operation_documents_the_shared_answers():
             assert {"400", "422"} <= set(answers), (method, path)
         if operation.get("parameters"):
             assert "422" in answers, (method, path)
+        headers = {p["name"] for p in operation.get("parameters", []) if p["in"] == "header"}
+        assert ("Idempotency-Key" in headers) == (method in {"post", "put", "patch", "delete"}), (method, path)
