@@ -45,6 +45,8 @@ _MAX_KEY = 255
 _KEY = re.compile(rf"[\x20-\x7e]{{1,{_MAX_KEY}}}")
 REPLAYED = "Idempotent-Replayed"
 _FORMS = {"application/x-www-form-urlencoded", "multipart/form-data"}
+# Signing in and out and the second factor act on the session itself: never answered from a store.
+_NOT_FORMS = ("/accounts/",)
 
 
 def _digest(*parts: str | bytes) -> str:
@@ -98,14 +100,17 @@ class IdempotencyMiddleware:
 
     def _form(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated or request.method != "POST" or request.content_type not in _FORMS:
+        if (user is None or not user.is_authenticated or request.method != "POST"
+                or request.content_type not in _FORMS or request.path.startswith(_NOT_FORMS)):
             return self.get_response(request)
         if not request.POST.get("csrfmiddlewaretoken"):
             return self.get_response(request)  # not a rendered form (scripts and tests without a token)
         # The fields as sent, whatever the encoding (a multipart boundary differs on every send).
         fields = sorted((name, value) for name, values in request.POST.lists() for value in values)
         key = _digest(request.get_full_path(), *(f"{name}={value}" for name, value in fields))
-        return self._once(request, scope=_digest("user", str(user.pk)), key=key, fingerprint=key,
+        # The session too: a page kept from before signing out and in again is a new submission.
+        scope = _digest("user", str(user.pk), request.session.session_key or "")
+        return self._once(request, scope=scope, key=key, fingerprint=key,
                           keep=lambda response: 300 <= response.status_code < 400)
 
     # --- Both ------------------------------------------------------------------------------------

@@ -176,3 +176,16 @@ def test_the_same_form_sent_twice_at_the_same_moment_records_one_referral(leader
     assert [a.status_code for a in answers] == [302, 302], answers
     assert {a["Location"] for a in answers} == {f"/referrals/{referral.pk}/"}
     assert sum(REPLAYED in a for a in answers) == 1
+
+
+def test_a_page_kept_from_before_signing_in_again_is_a_new_submission(leader, signed_in):
+    signed_in(leader).post("/referrals/new/", referral_form())
+    again = signed_in(leader).post("/referrals/new/", referral_form())  # another session, the same body
+    assert REPLAYED not in again and Referral.objects.count() == 1
+
+
+def test_signing_out_is_never_answered_from_the_store(leader, signed_in):
+    client = signed_in(leader)
+    form = {"csrfmiddlewaretoken": "token-of-this-rendered-form"}
+    assert client.post("/accounts/sign-out/", form).status_code == 302
+    assert not Submission.objects.exists()
