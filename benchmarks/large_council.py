@@ -155,7 +155,8 @@ def main() -> None:
     staff = User.objects.filter(is_active=True).exclude(role=Role.PARTNER).count()
     workers = list(User.objects.filter(role=Role.SOCIAL_WORKER, is_active=True, allocations__end__isnull=True)
                    .filter(~Q(username__startswith="loadworker")).distinct().values_list("username", flat=True))
-    managers = list(User.objects.filter(role__in=[Role.TEAM_MANAGER, Role.TEAM_LEADER], is_active=True)
+    # Team managers see the whole service, the referral queue and the sufficiency dashboard.
+    managers = list(User.objects.filter(role=Role.TEAM_MANAGER, is_active=True)
                     .values_list("username", flat=True))
     OUT.mkdir(exist_ok=True)
     (OUT / "users.json").write_text(json.dumps({"social_workers": workers, "managers": managers}, indent=1))

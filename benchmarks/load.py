@@ -58,6 +58,9 @@ def run_step(users: int, *, seconds: int, port: int, workers: int, env: dict[str
              f"--host=http://127.0.0.1:{port}", f"--users={users}", f"--spawn-rate={spawn_rate}",
              f"--run-time={run_time}s", f"--csv={prefix}", "--only-summary", "--loglevel=ERROR"],
             cwd=REPO / "benchmarks", env=env, check=False, capture_output=True, text=True)
+        with open(f"{prefix}_failures.csv", newline="") as file:
+            for failure in csv.DictReader(file):
+                print(f"  failed {failure['Occurrences']}x: {failure['Method']} {failure['Name']}: {failure['Error']}")
         with open(f"{prefix}_stats.csv", newline="") as file:
             return list(csv.DictReader(file))
     finally:

@@ -7,7 +7,9 @@ provider's token.
 The operations come from the document itself, so an endpoint added later is attacked without
 anyone listing it. Each generated request is sent twice: as generated (random identifiers, which
 must answer 404 like any child out of scope) and with each identifier in the path replaced by a
-real record of that kind, so that the handlers behind the 404 are reached too.
+real record of that kind, so that the handlers behind the 404 are reached too. Valid requests on
+real records go to every role's token; random identifiers and invalid input (refused before any
+record is read) go to one token drawn for each example.
 
 `HARBOUR_API_FUZZ_EXAMPLES` sets the number of generated requests per operation and mode
 (valid and invalid input); the default keeps the whole test to a few minutes on two cores.
