@@ -43,10 +43,11 @@ def wait_for(url: str, seconds: float = 60) -> None:
 
 
 def run_step(users: int, *, seconds: int, port: int, workers: int, env: dict[str, str], out: Path) -> list[dict[str, str]]:
+    log = (out / f"gunicorn-{users}.log").open("w")
     server = subprocess.Popen(  # noqa: S603
         [str(BIN / "gunicorn"), "config.wsgi:application", f"--bind=127.0.0.1:{port}", f"--workers={workers}",
-         "--error-logfile=-", "--log-level=warning", "--timeout=60"],
-        cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+         "--log-level=warning", "--timeout=60", "--graceful-timeout=5"],
+        cwd=REPO, env=env, stdout=log, stderr=log, start_new_session=True)
     try:
         wait_for(f"http://127.0.0.1:{port}/accounts/sign-in/")
         prefix = out / f"step-{users}"
@@ -65,7 +66,12 @@ def run_step(users: int, *, seconds: int, port: int, workers: int, env: dict[str
             return list(csv.DictReader(file))
     finally:
         os.killpg(server.pid, signal.SIGTERM)
-        server.wait(30)
+        try:
+            server.wait(15)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait(15)
+        log.close()
 
 
 def main() -> None:
