@@ -2,7 +2,8 @@
 
     .venv/bin/python benchmarks/load.py --database postgresql://postgres@127.0.0.1:5432/harbour_load
 
-The database must hold the large council (benchmarks/large_council.py). For each step (by default
+If the database is empty it first builds the large council into it (benchmarks/large_council.py,
+about six minutes); createdb it beforehand. For each step (by default
 10, 20 and 40 users, 60 seconds each, after the users have signed in) it starts Locust against a
 fresh Gunicorn (`--workers` processes, development settings without DEBUG, the second factor off
 as in the demo, 127.0.0.1 only), then prints the 95th percentile and the failures of each page, and
@@ -29,6 +30,17 @@ from large_council import environment
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 P95_LIMIT_MS = 500.0
+
+
+def has_children(database: str) -> bool:
+    import psycopg
+
+    with psycopg.connect(database) as connection, connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass('public.children_child') IS NOT NULL")
+        if not cursor.fetchone()[0]:
+            return False
+        cursor.execute("SELECT EXISTS (SELECT 1 FROM children_child)")
+        return bool(cursor.fetchone()[0])
 
 
 def wait_for(url: str, seconds: float = 60) -> None:
@@ -82,6 +94,10 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=3, help="Gunicorn worker processes")
     parser.add_argument("--port", type=int, default=8765)
     args = parser.parse_args()
+    if not has_children(args.database) or not (REPO / "benchmarks" / ".load" / "users.json").exists():
+        print("building the large council first (benchmarks/large_council.py) …", flush=True)
+        subprocess.run([sys.executable, str(REPO / "benchmarks" / "large_council.py"),  # noqa: S603
+                        f"--database={args.database}"], check=True)
     env = environment(args.database)
     env["HARBOUR_REQUIRE_TWO_FACTOR"] = "0"
     env["HARBOUR_ALLOWED_HOSTS"] = "127.0.0.1"
