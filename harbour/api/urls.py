@@ -7,7 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import Body, NinjaAPI, Query, Schema, Status
+from ninja import Body, Query, Schema, Status
 
 from harbour.accounts import access
 from harbour.accounts.models import Role, User
@@ -24,6 +24,7 @@ from harbour.domain.deadlines import (
 )
 
 from .auth import SignedInSession, TokenAuth
+from .contract import HarbourAPI
 from .errors import validation_errors
 from .leaving_care import router as leaving_care_router
 from .placement_requests import router as placement_requests_router
@@ -41,7 +42,7 @@ from .schemas import (
 )
 from .uasc import router as uasc_router
 
-api = NinjaAPI(
+api = HarbourAPI(
     title="Harbour API",
     version="1",
     description="Children's records, deadlines and the statutory calendar. Every answer is scoped to the "

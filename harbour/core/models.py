@@ -78,3 +78,29 @@ class OutboxMessage(Record):
 
     class Meta:
         ordering = ["created_at"]
+
+
+class Submission(models.Model):
+    """One write request that may be sent again: a form sent twice (a double click, a retry after a
+    timeout) or an API call with an `Idempotency-Key`. The second is answered with the first's
+    result instead of being done again (security checklist 23; harbour/core/idempotency.py).
+
+    Rows are kept for a day and then removed: the API answer stored here can hold a child's details.
+    """
+
+    class State(models.TextChoices):
+        RUNNING = "running", "Being done"
+        DONE = "done", "Done"
+
+    scope = models.CharField(max_length=64, help_text="Digest of who sent it: the token, or the signed-in user.")
+    key = models.CharField(max_length=64, help_text="Digest of the Idempotency-Key, or of the form as sent.")
+    fingerprint = models.CharField(max_length=64, help_text="Digest of the method, path and body.")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.RUNNING)
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    location = models.CharField(max_length=500, blank=True)
+    body = models.BinaryField(blank=True, default=b"")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["scope", "key"], name="one_submission_per_key")]
