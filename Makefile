@@ -66,6 +66,7 @@ test: install frontend lint typecheck
 benchmark: install
 	$(BIN)/python benchmarks/pages.py
 	$(BIN)/python benchmarks/forecast.py
+	$(BIN)/python benchmarks/ssda903.py
 
 clean:
 	rm -rf $(VENV) $(VALIDATOR_VENV) node_modules static/dist static/vendor staticfiles db.sqlite3

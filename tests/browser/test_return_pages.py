@@ -9,7 +9,13 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from .support import assert_error_state, assert_no_axe_violations, assert_reflows, assert_skip_link_first, submit
+from .support import (
+    assert_error_state,
+    assert_no_axe_violations,
+    assert_reflows,
+    assert_skip_link_first,
+    submit,
+)
 from .test_keyboard import tab_through
 
 

@@ -35,9 +35,9 @@ from harbour.domain import timescales as ts
 from harbour.domain.ages import add_months, age_on, birthday
 from harbour.domain.names import search_key, sound_key
 from harbour.domain.types import Period
-from harbour.reviews.demo import seed_reviews
-from harbour.leaving_care.demo import seed_journey
 from harbour.forecasting.demo_history import write_history
+from harbour.leaving_care.demo import seed_journey
+from harbour.reviews.demo import seed_reviews
 
 DEMO_PASSWORD = "harbour-demo-2026"  # only for the made-up demo council; printed with the sign-ins
 DEFAULT_CHILDREN = 120
