@@ -189,3 +189,21 @@ def test_signing_out_is_never_answered_from_the_store(leader, signed_in):
     form = {"csrfmiddlewaretoken": "token-of-this-rendered-form"}
     assert client.post("/accounts/sign-out/", form).status_code == 302
     assert not Submission.objects.exists()
+
+
+def test_a_repeat_while_the_first_is_still_running_too_long_is_told_to_wait(leader, signed_in, api, make_user,
+                                                                            monkeypatch):
+    monkeypatch.setattr("harbour.core.idempotency.WAIT_SECONDS", 0.0)
+    client = signed_in(leader)
+    client.post("/referrals/new/", referral_form())
+    _, api_client, _ = api
+    worker = make_user(Role.SOCIAL_WORKER)
+    api_client.post("/api/v1/children", child_body(worker), content_type="application/json",
+                    HTTP_IDEMPOTENCY_KEY="k-3")
+    Submission.objects.update(state=Submission.State.RUNNING)  # as if both first requests were still being done
+    page = client.post("/referrals/new/", referral_form())
+    assert page.status_code == 409 and "This form is still being sent" in page.content.decode()
+    answer = api_client.post("/api/v1/children", child_body(worker), content_type="application/json",
+                             HTTP_IDEMPOTENCY_KEY="k-3")
+    assert answer.status_code == 409 and answer.json()["detail"][0]["loc"] == ["header", "Idempotency-Key"]
+    assert Referral.objects.count() == Child.unscoped.count() - 1 == 1
