@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from http.cookies import SimpleCookie
 from typing import Any
 
 import pytest
@@ -154,7 +155,11 @@ def test_rows_older_than_a_day_are_removed_when_a_new_one_is_made(api, make_user
 def test_the_same_form_sent_twice_at_the_same_moment_records_one_referral(leader, signed_in):
     if connection.vendor != "postgresql":
         pytest.skip("two requests at once need PostgreSQL (set DATABASE_URL)")
-    clients = [signed_in(leader), signed_in(leader)]
+    # One browser session (a double click), two connections.
+    first = signed_in(leader)
+    second = Client()
+    second.cookies = SimpleCookie(first.cookies.output(header="", sep=";"))
+    clients = [first, second]
     barrier = threading.Barrier(2)
     answers: list[Any] = [None, None]
 
