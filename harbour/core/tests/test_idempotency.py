@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from http.cookies import SimpleCookie
 from typing import Any
 
 import pytest
@@ -154,7 +155,11 @@ def test_rows_older_than_a_day_are_removed_when_a_new_one_is_made(api, make_user
 def test_the_same_form_sent_twice_at_the_same_moment_records_one_referral(leader, signed_in):
     if connection.vendor != "postgresql":
         pytest.skip("two requests at once need PostgreSQL (set DATABASE_URL)")
-    clients = [signed_in(leader), signed_in(leader)]
+    # One browser session (a double click), two connections.
+    first = signed_in(leader)
+    second = Client()
+    second.cookies = SimpleCookie(first.cookies.output(header="", sep=";"))
+    clients = [first, second]
     barrier = threading.Barrier(2)
     answers: list[Any] = [None, None]
 
@@ -189,3 +194,21 @@ def test_signing_out_is_never_answered_from_the_store(leader, signed_in):
     form = {"csrfmiddlewaretoken": "token-of-this-rendered-form"}
     assert client.post("/accounts/sign-out/", form).status_code == 302
     assert not Submission.objects.exists()
+
+
+def test_a_repeat_while_the_first_is_still_running_too_long_is_told_to_wait(leader, signed_in, api, make_user,
+                                                                            monkeypatch):
+    monkeypatch.setattr("harbour.core.idempotency.WAIT_SECONDS", 0.0)
+    client = signed_in(leader)
+    client.post("/referrals/new/", referral_form())
+    _, api_client, _ = api
+    worker = make_user(Role.SOCIAL_WORKER)
+    api_client.post("/api/v1/children", child_body(worker), content_type="application/json",
+                    HTTP_IDEMPOTENCY_KEY="k-3")
+    Submission.objects.update(state=Submission.State.RUNNING)  # as if both first requests were still being done
+    page = client.post("/referrals/new/", referral_form())
+    assert page.status_code == 409 and "This form is still being sent" in page.content.decode()
+    answer = api_client.post("/api/v1/children", child_body(worker), content_type="application/json",
+                             HTTP_IDEMPOTENCY_KEY="k-3")
+    assert answer.status_code == 409 and answer.json()["detail"][0]["loc"] == ["header", "Idempotency-Key"]
+    assert Referral.objects.count() == Child.unscoped.count() - 1 == 1
