@@ -56,7 +56,7 @@ class ReviewDueOut(Schema):
     social_worker: str | None
 
 
-@router.get("/due", response=list[ReviewDueOut], summary="Children in view and their next review, soonest first")
+@router.get("/due", response={200: list[ReviewDueOut], 404: ErrorOut}, summary="Children in view and their next review, soonest first")
 def reviews_due(request: HttpRequest) -> Any:
     user = _staff(request)
     today = timezone.localdate()
@@ -204,14 +204,14 @@ class ListItemOut(Schema):
     needs_detail: bool = False
 
 
-@router.get("/late-reasons", response=list[ListItemOut], summary="The council's reasons a review was held late")
+@router.get("/late-reasons", response={200: list[ListItemOut], 404: ErrorOut}, summary="The council's reasons a review was held late")
 def late_reasons(request: HttpRequest) -> Any:
     _staff(request)
     return [{"id": r.pk, "label": r.label, "needs_detail": r.needs_detail}
             for r in LateReviewReason.objects.filter(active=True)]
 
 
-@router.get("/audit-areas", response=list[ListItemOut], summary="The areas the council's case-file audit rates")
+@router.get("/audit-areas", response={200: list[ListItemOut], 404: ErrorOut}, summary="The areas the council's case-file audit rates")
 def audit_areas(request: HttpRequest) -> Any:
     _staff(request)
     return [{"id": a.pk, "label": a.name} for a in AuditArea.objects.filter(active=True)]
@@ -286,7 +286,7 @@ def record_audit(request: HttpRequest, child_id: str, payload: AuditIn) -> Any:
                         "actions": list(audit.actions.all())})
 
 
-@router.get("/actions", response=list[QualityActionOut],
+@router.get("/actions", response={200: list[QualityActionOut], 404: ErrorOut},
             summary="IRO actions raised with you (as social worker or team manager) or by you")
 def quality_actions(request: HttpRequest) -> Any:
     return list(selectors.quality_actions_for(_staff(request)))
@@ -343,7 +343,7 @@ class ComplianceOut(Schema):
     team: str | None
 
 
-@router.get("/compliance", response={200: list[ComplianceOut], 422: ErrorOut},
+@router.get("/compliance", response={200: list[ComplianceOut], 404: ErrorOut, 422: ErrorOut},
             summary="Checks overdue or due in 7 days, most urgent first; narrow by team, by kind, or worker=me")
 def compliance(request: HttpRequest, team: uuid.UUID | None = None, kind: str = "", worker: str = "") -> Any:
     user = _staff(request)
@@ -381,7 +381,7 @@ class MeasuresOut(Schema):
     late_reasons: dict[str, int]
 
 
-@router.get("/measures", response={200: list[MeasuresOut], 403: ErrorOut},
+@router.get("/measures", response={200: list[MeasuresOut], 403: ErrorOut, 404: ErrorOut},
             summary="Reviews, visits, health assessments and PEPs in time, participation and late reasons, by "
                     "month (by=month) or financial quarter (by=quarter)")
 def measures(request: HttpRequest, by: str = "month") -> Any:

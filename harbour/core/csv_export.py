@@ -18,6 +18,7 @@ import io
 import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from django.http import HttpResponse
@@ -66,3 +67,16 @@ def csv_response(*, filename: str, headers: Sequence[str], rows: Iterable[Sequen
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "no-store"
     return response
+
+
+def read_csv(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    """A CSV file's column names (stripped, upper case) and its rows, each with its line number
+    (the header is line 1) and its cells stripped. A byte-order mark is ignored."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle)
+        header = [name.strip().upper() for name in next(reader, [])]
+        rows = []
+        for line, cells in enumerate(reader, start=2):
+            rows.append((line, {name: (cells[i].strip() if i < len(cells) else "")
+                                for i, name in enumerate(header) if name}))
+    return header, rows

@@ -7,7 +7,6 @@ whole return is read in a fixed number of queries whatever the number of childre
 
 from __future__ import annotations
 
-import csv
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -17,6 +16,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from harbour.children.models import Child, LegalStatusPeriod, PeriodLookedAfter
+from harbour.core.csv_export import csv_rows
 from harbour.domain.episodes import CarePeriod, Episode, LegalStatusSpell, PlacementFacts, episodes
 from harbour.domain.ssda903 import COLUMNS, CollectionYear, date_903, header_sex
 from harbour.placements.models import Placement
@@ -47,10 +47,9 @@ class Return:
         written = []
         for table, rows in self.tables.items():
             path = directory / FILE_NAMES[table]
-            with path.open("w", encoding="utf-8", newline="") as handle:
-                writer = csv.DictWriter(handle, fieldnames=COLUMNS[table], lineterminator="\n")
-                writer.writeheader()
-                writer.writerows(rows)
+            columns = COLUMNS[table]
+            path.write_text(csv_rows(columns, ([row[column] for column in columns] for row in rows)),
+                            encoding="utf-8", newline="")
             written.append((path, len(rows)))
         return written
 

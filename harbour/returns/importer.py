@@ -11,7 +11,6 @@ year gives back the rows it was loaded from.
 
 from __future__ import annotations
 
-import csv
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -25,6 +24,7 @@ from django.db import transaction
 from harbour.audit.services import record_event
 from harbour.children.codes import Ethnicity, LegalStatus, UpnUnknown
 from harbour.children.models import Child, LegalStatusPeriod, PeriodLookedAfter
+from harbour.core.csv_export import read_csv
 from harbour.domain.ssda903 import (
     COLUMNS,
     FIRST_IMPORT_YEAR,
@@ -82,16 +82,12 @@ def _read(directory: Path, result: YearResult) -> dict[str, tuple[str, list[tupl
     """Each table's file name and (line, row) pairs; a file whose columns match no table is rejected."""
     tables: dict[str, tuple[str, list[tuple[int, dict[str, str]]]]] = {}
     for path in sorted(directory.glob("*.csv")):
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            reader = csv.DictReader(handle)
-            columns = {name.strip().upper() for name in reader.fieldnames or []}
-            table = next((name for name, wanted in COLUMNS.items() if set(wanted) == columns), None)
-            if table is None:
-                result.rejected.append(Rejected(path.name, 1, "", "the columns match no SSDA903 file"))
-                continue
-            rows = [(line, {k.strip().upper(): (v or "").strip() for k, v in row.items() if k})
-                    for line, row in enumerate(reader, start=2)]
-            tables[table] = (path.name, rows)
+        header, rows = read_csv(path)
+        table = next((name for name, wanted in COLUMNS.items() if set(wanted) == set(header)), None)
+        if table is None:
+            result.rejected.append(Rejected(path.name, 1, "", "the columns match no SSDA903 file"))
+            continue
+        tables[table] = (path.name, rows)
     if not tables and not result.rejected:
         result.rejected.append(Rejected(directory.name, 0, "", "the directory holds no CSV files"))
     return tables

@@ -9,7 +9,6 @@ and rules that crashed are listed as crashed, never counted as passes
 
 from __future__ import annotations
 
-import csv
 import json
 import subprocess  # noqa: S404 - the validator runs as a subprocess by design (ADR 0011)
 from collections import defaultdict
@@ -18,6 +17,7 @@ from pathlib import Path
 
 from django.conf import settings
 
+from harbour.core.csv_export import read_csv
 from harbour.domain.ssda903 import (
     VALIDATOR_YEARS,
     ChildInReturn,
@@ -73,12 +73,10 @@ def _read_rows(directory: Path) -> dict[str, list[dict[str, str]]]:
 
     tables: dict[str, list[dict[str, str]]] = {}
     for path in sorted(directory.glob("*.csv")):
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            reader = csv.DictReader(handle)
-            columns = {name.strip().upper() for name in reader.fieldnames or []}
-            table = next((name for name, wanted in COLUMNS.items() if set(wanted) == columns), None)
-            if table:
-                tables[table] = [{k.strip().upper(): (v or "").strip() for k, v in row.items() if k} for row in reader]
+        header, rows = read_csv(path)
+        table = next((name for name, wanted in COLUMNS.items() if set(wanted) == set(header)), None)
+        if table:
+            tables[table] = [row for _line, row in rows]
     return tables
 
 

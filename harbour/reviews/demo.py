@@ -24,6 +24,7 @@ from harbour.core.calendar import council_calendar
 from harbour.domain.deadlines import compute_deadlines
 from harbour.domain.review_rules import REVIEW_DUTIES
 
+from .defaults import seed_default_lists
 from .models import (
     AuditArea,
     AuditRating,
@@ -47,6 +48,8 @@ def _due_dates_and_late_reasons(today: dt.date, rng: random.Random) -> int:
         for deadline in compute_deadlines(timeline, today=today, calendar=calendar):
             if deadline.duty in REVIEW_DUTIES and deadline.met_on is not None:
                 due[(pk, deadline.met_on)] = (deadline.due, deadline.met_on > deadline.due)
+    # The lists come with a migration; a database emptied since (a flushed test database) gets them again.
+    seed_default_lists(LateReviewReason, AuditArea)
     reasons = list(LateReviewReason.objects.filter(active=True))
     weights = [40, 30, 15, 15][: len(reasons)]
     reviews = list(Review.objects.all())

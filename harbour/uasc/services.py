@@ -17,6 +17,7 @@ from harbour.audit.services import record_change, snapshot
 from harbour.children.models import Child
 from harbour.core.calendar import council_calendar
 from harbour.domain.asylum import DEFAULT_SEF_WORKING_DAYS, sef_due
+from harbour.domain.calendar import CalendarCoverageError
 from harbour.domain.formatting import long_date
 
 from .models import (
@@ -107,10 +108,18 @@ def asylum_claim_save(
     if values["claimed_on"] is None:
         raise ValidationError({"claimed_on": "Enter the date of the claim"})
     errors = _errors(values, today)
+    born = child.date_of_birth
+    if born is not None and values["claimed_on"] < born and "claimed_on" not in errors:
+        errors["claimed_on"] = f"The date of the claim must be on or after the child's date of birth, {long_date(born)}"
     if errors:
         raise ValidationError(errors)
     if values["sef_due"] is None:
-        values["sef_due"] = sef_due(values["claimed_on"], council_calendar(), sef_working_days())
+        try:
+            values["sef_due"] = sef_due(values["claimed_on"], council_calendar(), sef_working_days())
+        except CalendarCoverageError:
+            # Found by the API fuzz test: a claim dated before the working-day calendar begins.
+            raise ValidationError({"claimed_on": "Enter the real date of the claim: the statement of evidence "
+                                                 "form's due date cannot be worked out from that date"}) from None
     claim = AsylumClaim.objects.select_for_update().filter(child=child).first()
     before = snapshot(claim) if claim else None
     if claim is None:

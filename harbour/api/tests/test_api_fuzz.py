@@ -17,6 +17,7 @@ record is read) go to one token drawn for each example.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -154,8 +155,29 @@ def world(people, secret_child, referral, make_user, make_provider, provider_age
                           ApiToken.issue(user=make_user(Role.PARTNER, agency=oak), name="fuzz")[1], "provider"))
     assert RequestRecipient.objects.filter(request=request, provider=ours).exists()
     real_ids = {"child_id": str(secret_child.pk), "referral_id": str(referral.pk), "provider_id": str(ours.pk),
-                "request_id": str(request.pk), "offer_id": str(offer.pk)}
+                "request_id": str(request.pk), "offer_id": str(offer.pk),
+                "action_id": str(_iro_action(secret_child, users).pk),
+                "scenario_id": str(_saved_scenario(users[Role.DIRECTOR]).pk)}
     return callers, real_ids
+
+
+def _iro_action(child: Any, users: dict[str, Any]) -> Any:
+    """An action an IRO raised on the child's file with its social worker (harbour.reviews)."""
+    from harbour.reviews.models import QualityAction
+
+    return QualityAction.objects.create(
+        child=child, raised_by=users[Role.IRO], raised_on=TODAY, description="Update the care plan",
+        social_worker=users[Role.SOCIAL_WORKER], due_on=TODAY + dt.timedelta(days=10))
+
+
+def _saved_scenario(director: Any) -> Any:
+    """A saved forecast scenario, small enough (one year, the fewest runs allowed) to run again in a fuzz example."""
+    from harbour.forecasting import services as forecasting
+
+    loaded = forecasting.load(director, today=TODAY)
+    values = {**forecasting.scenario_values(loaded.learnt(horizon_years=1)), "runs": "1000"}
+    return forecasting.save_scenario(actor=director, name="Fuzz scenario",
+                                     run=loaded.run(forecasting.scenario_from_values(values)))
 
 
 @pytest.fixture

@@ -14,6 +14,16 @@ LOOKED_AFTER_FROM = dt.date(2026, 9, 1)  # a Tuesday; first review due 29 Septem
 TODAY = dt.date(2026, 11, 20)
 
 
+@pytest.fixture(autouse=True)
+def default_lists(db: Any) -> None:
+    """The late-review reasons and audit areas a migration adds: a test that empties the database
+    (transaction=True, the browser tests) takes them away for the tests after it."""
+    from harbour.reviews.defaults import seed_default_lists
+    from harbour.reviews.models import AuditArea, LateReviewReason
+
+    seed_default_lists(LateReviewReason, AuditArea)
+
+
 @pytest.fixture
 def team(make_team: Any) -> Any:
     return make_team("Children in care team A")

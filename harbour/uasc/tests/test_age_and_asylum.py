@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pytest
 from django.test import Client
 
 from harbour.accounts.models import ApiToken
@@ -155,6 +156,27 @@ def test_leave_expiring_before_it_was_granted_is_refused(worker: Any, young_pers
                             content_type="application/json", **_bearer(worker))
     assert response.status_code == 200
     assert [a["kind"] for a in response.json()["alerts"]] == ["leave_expiring"]
+
+
+CLAIM_DATES = [
+    ("1900-01-01", "The date of the claim must be on or after the child's date of birth", "before-birth-and-calendar"),
+    ("before-birth", "The date of the claim must be on or after the child's date of birth", "day-before-birth"),
+]
+
+
+@pytest.mark.parametrize(("claimed", "message"), [row[:2] for row in CLAIM_DATES], ids=[row[2] for row in CLAIM_DATES])
+def test_a_claim_dated_before_the_child_was_born_is_refused(worker: Any, young_person: Any, today: dt.date,
+                                                           claimed: str, message: str) -> None:
+    # Found by the API fuzz test: a claim from 1900 made the server fail working out the SEF due date.
+    child = young_person(age_days=16 * 365)
+    if claimed == "before-birth":
+        claimed = (child.date_of_birth - dt.timedelta(days=1)).isoformat()
+    response = Client().put(f"/api/v1/uasc/children/{child.pk}/asylum-claim", {"claimed_on": claimed},
+                            content_type="application/json", **_bearer(worker))
+    assert response.status_code == 422
+    [error] = response.json()["detail"]
+    assert error["loc"] == ["body", "claimed_on"] and error["msg"].startswith(message)
+    assert not AsylumClaim.objects.exists()
 
 
 def test_partners_and_other_caseloads_cannot_reach_the_claim(worker: Any, make_user: Any, young_person: Any,
