@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader
 
+from harbour.core.languages import language_tag
+
 
 def url(name: str, *args: Any, **kwargs: Any) -> str:
     return reverse(name, args=args or None, kwargs=kwargs or None)
@@ -204,6 +206,7 @@ def environment(**options: Any) -> Environment:
         local_today=timezone.localdate,
         timeline_items=timeline_items,
         age_on=age_on,
+        language_tag=language_tag,
     )
     env.filters.update(
         long_date=long_date, long_date_with_day=long_date_with_day, short_date=short_date,

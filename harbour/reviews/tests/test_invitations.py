@@ -62,3 +62,29 @@ def test_bad_input_is_refused_and_nothing_sent(iro: Any, child: Any, review_on: 
         invitations.invitations_send(actor=iro, child=child, review_on=review_on, today=TODAY, parents=parents)
     assert list(caught.value.message_dict) == [field]
     assert not ReviewInvitation.objects.exists() and not OutboxMessage.objects.exists()
+
+
+@pytest.mark.parametrize(("language", "lang", "direction"), [
+    ("Arabic", "ar", "rtl"),  # right to left: the letter's block turns round
+    ("Tigrinya", "ti", "ltr"),
+    ("  kurdish   SORANI ", "ckb", "rtl"),  # recorded loosely: case and spaces do not matter
+], ids=["right-to-left", "left-to-right", "loosely-recorded-name"])
+def test_a_translated_letter_marks_its_language_for_screen_readers(iro: Any, child: Any, signed_in: Any,
+                                                                   language: str, lang: str, direction: str) -> None:
+    child.first_language = language
+    child.save(update_fields=["first_language"])
+    InvitationWording.objects.create(language=language.strip(), subject="Subject", body="Text {date}")
+    invitations.invitations_send(actor=iro, child=child, review_on=REVIEW_ON, today=TODAY, parents=[])
+    letter = ReviewInvitation.objects.get(invitee="child")
+    html = signed_in(iro).get(f"/reviews/invitations/{letter.pk}/letter/").content.decode()
+    assert f'lang="{lang}" dir="{direction}"' in html
+
+
+def test_a_letter_in_a_language_harbour_cannot_tag_carries_no_wrong_tag(iro: Any, child: Any, signed_in: Any) -> None:
+    child.first_language = "Bilen"
+    child.save(update_fields=["first_language"])
+    InvitationWording.objects.create(language="Bilen", subject="Subject", body="Text {date}")
+    invitations.invitations_send(actor=iro, child=child, review_on=REVIEW_ON, today=TODAY, parents=[])
+    letter = ReviewInvitation.objects.get(invitee="child")
+    html = signed_in(iro).get(f"/reviews/invitations/{letter.pk}/letter/").content.decode()
+    assert "Subject" in html and ' dir="' not in html.split("<main", 1)[1]
