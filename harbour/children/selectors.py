@@ -18,7 +18,15 @@ from harbour.allocation.models import RotaTurn
 from harbour.domain.deadlines import CaseTimeline, Deadline, PlacementSpell, compute_deadlines
 from harbour.domain.names import search_key, sound_key
 from harbour.domain.types import Period
-from harbour.leaving_care.models import NeedsAssessment
+from harbour.leaving_care.models import (
+    AccommodationEnding,
+    AdviserContact,
+    DutyToRefer,
+    LivingArrangement,
+    NeedsAssessment,
+    PathwayPlan,
+    SupportTo25,
+)
 from harbour.placements.models import Placement
 from harbour.referrals.models import Arrival, FormCopy, Referral, Section20Approval
 from harbour.reviews.models import CarePlan, HealthAssessment, PersonalEducationPlan, Review, Visit
@@ -177,8 +185,40 @@ def _education_items(child: Child) -> list[TimelineItem]:
 
 
 def _leaving_care_items(child: Child) -> list[TimelineItem]:
-    return [TimelineItem("leaving_care", "Leaving-care needs assessment completed", n.completed_on, "Harbour")
-            for n in NeedsAssessment.objects.filter(child=child)]
+    """The journey to adulthood: assessments, pathway plans, the personal adviser's contacts, where
+    the young person lives, support to 25 and the housing duty. One query per kind of record."""
+    kind = "leaving_care"
+    items = [TimelineItem(kind, "Leaving-care needs assessment completed", n.completed_on, "Harbour")
+             for n in NeedsAssessment.objects.filter(child=child)]
+    for plan in PathwayPlan.objects.filter(child=child).select_related("recorded_by"):
+        items.append(TimelineItem(kind, plan.get_kind_display(), plan.held_on, plan.recorded_by.display_name))
+    for contact in AdviserContact.objects.filter(child=child).select_related("adviser"):
+        suitable = {True: ", suitable", False: ", not suitable", None: ""}[contact.accommodation_suitable]
+        items.append(TimelineItem(
+            kind, "Contact with their personal adviser", contact.contacted_on, contact.adviser.display_name,
+            f"{contact.get_in_touch_display()}. {contact.get_activity_display()}. "
+            f"{contact.get_accommodation_display()}{suitable}.",
+        ))
+    for arrangement in LivingArrangement.objects.filter(child=child).select_related("recorded_by"):
+        label = arrangement.get_kind_display().split(":")[0]
+        items.append(TimelineItem(kind, f"{label} began", arrangement.starts_on,
+                                  arrangement.recorded_by.display_name, arrangement.carer_or_provider))
+        if arrangement.ends_on:
+            items.append(TimelineItem(kind, f"{label} ended", arrangement.ends_on, arrangement.recorded_by.display_name))
+    for support in SupportTo25.objects.filter(child=child).select_related("recorded_by"):
+        items.append(TimelineItem(kind, "Asked for a personal adviser's support to 25", support.requested_on,
+                                  support.recorded_by.display_name))
+        if support.declined_on:
+            items.append(TimelineItem(kind, "Declined support to 25", support.declined_on, support.recorded_by.display_name))
+    for referral in DutyToRefer.objects.filter(child=child).select_related("recorded_by"):
+        items.append(TimelineItem(kind, f"Referred to {referral.housing_authority} under the duty to refer",
+                                  referral.referred_on, referral.recorded_by.display_name,
+                                  referral.get_outcome_display()))
+    for ending in AccommodationEnding.objects.filter(child=child).select_related("recorded_by"):
+        items.append(TimelineItem(kind, ending.get_kind_display(), ending.known_on, ending.recorded_by.display_name,
+                                  f"Ends {ending.ends_on.day} {ending.ends_on:%B %Y}. "
+                                  + (f"Next home: {ending.next_home}." if ending.next_home else "No next home recorded.")))
+    return items
 
 
 def _note_items(child: Child) -> list[TimelineItem]:

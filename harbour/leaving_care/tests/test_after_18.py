@@ -12,6 +12,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from harbour.accounts.models import ApiToken, Role
+from harbour.children.selectors import child_timeline
 from harbour.domain.ages import birthday
 from harbour.leaving_care.models import (
     AccommodationEnding,
@@ -19,6 +20,7 @@ from harbour.leaving_care.models import (
     DutyToRefer,
     HumanRightsAssessment,
     LivingArrangement,
+    PathwayPlan,
 )
 from harbour.uasc.models import AsylumClaim
 
@@ -142,3 +144,27 @@ def test_the_at_risk_list_keeps_its_queries(adviser: Any, young_person: Any, sig
 def test_leaders_see_the_at_risk_list_and_others_do_not(make_user: Any, signed_in: Any) -> None:
     assert signed_in(make_user(Role.TEAM_MANAGER)).get("/leaving-care/at-risk/").status_code == 200
     assert signed_in(make_user(Role.IRO)).get("/leaving-care/at-risk/").status_code == 404
+
+
+def test_the_journey_after_18_is_on_the_childs_timeline_with_one_query_per_kind(
+        adviser: Any, young_person: Any, today: dt.date) -> None:
+    person = young_person()
+    PathwayPlan.objects.create(child=person, kind="review", held_on=today - dt.timedelta(days=40), recorded_by=adviser)
+    DutyToRefer.objects.create(child=person, referred_on=today - dt.timedelta(days=10), housing_authority="Leeds",
+                               consent_to_refer=True, consent_to_share_contact_details=True, recorded_by=adviser)
+
+    def contacts_then_count(count: int) -> int:
+        for n in range(count):
+            AdviserContact.objects.create(child=person, contacted_on=today - dt.timedelta(days=n), adviser=adviser,
+                                          in_touch="YES", activity="F2", accommodation="U", accommodation_suitable=True)
+        with CaptureQueriesContext(connection) as captured:
+            child_timeline(child=person, kinds=["leaving_care"])
+        return len(captured)
+
+    assert contacts_then_count(1) == contacts_then_count(20)
+    titles = [(i.title, i.at) for i in child_timeline(child=person, kinds=["leaving_care"])]
+    assert ("Pathway plan reviewed", today - dt.timedelta(days=40)) in titles
+    assert ("Referred to Leeds under the duty to refer", today - dt.timedelta(days=10)) in titles
+    assert sum(title == "Contact with their personal adviser" for title, _ in titles) == 21
+    contact = next(i for i in child_timeline(child=person, kinds=["leaving_care"]) if i.title.startswith("Contact"))
+    assert contact.byline == adviser.display_name and "suitable" in contact.description
