@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+import json
+from pathlib import Path
+from typing import Any
+
 import pytest
 
-from harbour.domain.duplicates import STRONG, PersonFacts, compare_people
+from harbour.domain.duplicates import STRONG, PersonFacts, PossibleMatch, compare_people
 from harbour.domain.names import sound_key
 from harbour.domain.tests.support import d
 
@@ -47,3 +51,39 @@ def test_spellings_of_one_name_meet(spelling: str) -> None:
 def test_strong_match_scores_at_least_the_strong_mark() -> None:
     match = compare_people(REFERRED, PersonFacts("Muhammad", "Noori", dates_of_birth=(d("2010-01-01"),), sex="M"))
     assert match is not None and match.score >= STRONG
+
+
+# A labelled set: pairs of records marked by hand as one child or two (security checklist 31).
+# Spelling and dating variants are those of NTS referrals; see the file's "about".
+PAIRS = json.loads((Path(__file__).parent / "data" / "duplicate_pairs.json").read_text(encoding="utf-8"))["pairs"]
+
+
+def _facts(record: dict[str, Any]) -> PersonFacts:
+    return PersonFacts(
+        given_names=record.get("given", ""), family_name=record.get("family", ""),
+        other_names=tuple(record.get("other", ())), dates_of_birth=tuple(d(day) for day in record.get("dob", ())),
+        home_office_reference=record.get("ho", ""), port_reference=record.get("port", ""),
+        nationality=record.get("nationality", ""), sex=record.get("sex", "U"),
+    )
+
+
+def _shown(pair: dict[str, Any]) -> list[PossibleMatch | None]:
+    """Either record can be the new referral and the other the child on record: both ways."""
+    a, b = _facts(pair["a"]), _facts(pair["b"])
+    return [compare_people(a, b), compare_people(b, a)]
+
+
+def test_the_labelled_set_finds_at_least_95_percent_of_children_recorded_twice() -> None:
+    same = [pair for pair in PAIRS if pair["label"] == "same"]
+    assert len(same) >= 50
+    found = [match is not None for pair in same for match in _shown(pair)]
+    missed = sorted({pair["case"] for pair in same if None in _shown(pair)})
+    assert sum(found) / len(found) >= 0.95, missed
+
+
+def test_the_labelled_set_never_calls_two_children_likely_the_same_and_rarely_shows_them() -> None:
+    different = [pair for pair in PAIRS if pair["label"] == "different"]
+    assert len(different) >= 15
+    matches = [match for pair in different for match in _shown(pair)]
+    assert not any(match and match.strong for match in matches)
+    assert sum(match is not None for match in matches) / len(matches) <= 0.10
