@@ -42,8 +42,9 @@ NAME_FIELDS = {
 }
 OLDEST_AGE_IN_CARE_SERVICES = 25
 REASON_MAX_LENGTH = 500
-# UK GDPR art. 18: restricting processing is a decision about the whole record, so a manager's.
-RESTRICTION_SETTERS = frozenset({Role.TEAM_MANAGER, Role.DIRECTOR})
+# UK GDPR art. 18: restricting processing is a decision about the whole record, so a manager's:
+# the team leader (for their team's children), the team manager or the director (ADR 0017).
+RESTRICTION_SETTERS = frozenset({Role.TEAM_LEADER, Role.TEAM_MANAGER, Role.DIRECTOR})
 
 
 class EditConflict(ValidationError):
@@ -169,7 +170,7 @@ def child_set_processing_restriction(
     for them, contests the record's accuracy, and (d) while an objection is weighed). While set, the
     access module shows the child to no partner and nothing about them is shared (ADR 0017)."""
     if not may_restrict_processing(actor):
-        raise PermissionDenied("Only team managers and the director may restrict processing")
+        raise PermissionDenied("Only team leaders, team managers and the director may restrict processing")
     reason = _required_reason(
         reason, "Enter why processing is being restricted" if restricted else "Enter why the restriction is being lifted"
     )

@@ -238,8 +238,9 @@ def as_zip(export: SubjectAccessExport) -> bytes:
 
 
 # Who may export a child's whole record: a subject access request is answered for the council
-# by a manager, who also decides the redactions (ADR 0017).
-EXPORTERS = frozenset({Role.TEAM_MANAGER, Role.DIRECTOR})
+# by a manager, who also decides the redactions: the team leader (for their team's children, as
+# the access module scopes them), the team manager and the director (ADR 0017).
+EXPORTERS = frozenset({Role.TEAM_LEADER, Role.TEAM_MANAGER, Role.DIRECTOR})
 REFERENCE_MAX_LENGTH = 60
 
 

@@ -248,7 +248,7 @@ def _refuse_if_restricted(referral: Referral, doing: str) -> None:
     # UK GDPR art. 18: while processing is restricted nothing about the child is shared (ADR 0017).
     if referral.child.processing_restricted:
         raise ValidationError({"referral": f"You cannot {doing}: sharing this child's record is restricted. "
-                                           "A team manager or the director must lift the restriction first"})
+                                           "A manager must lift the restriction first"})
 
 
 @transaction.atomic

@@ -171,8 +171,8 @@ def test_a_manager_restricts_processing_with_a_reason_and_partners_then_get_404(
     assert partner_page.get(f"/children/{child.pk}/").status_code == 200
 
 
-@pytest.mark.parametrize("role", [Role.SOCIAL_WORKER, Role.TEAM_LEADER, Role.IRO_MANAGER])
-def test_only_team_managers_and_the_director_may_restrict(role, child, worker, make_user, signed_in):
+@pytest.mark.parametrize("role", [Role.SOCIAL_WORKER, Role.IRO_MANAGER, Role.PERSONAL_ADVISER])
+def test_only_managers_may_restrict(role, child, worker, make_user, signed_in):
     user = worker if role == Role.SOCIAL_WORKER else make_user(role)
     assert signed_in(user).post(f"/children/{child.pk}/restriction/", {"reason": "x"}).status_code == 404
     with pytest.raises(PermissionDenied):

@@ -272,8 +272,8 @@ def test_the_request_reference_and_reason_are_required(one_child, make_user, sig
     assert not AuditEvent.objects.filter(record_type="children.SubjectAccessExport").exists()
 
 
-@pytest.mark.parametrize("role", [Role.SOCIAL_WORKER, Role.TEAM_LEADER, Role.IRO_MANAGER, Role.PERFORMANCE_ANALYST])
-def test_only_team_managers_and_the_director_may_export(role, one_child, make_user, signed_in):
+@pytest.mark.parametrize("role", [Role.SOCIAL_WORKER, Role.IRO_MANAGER, Role.PERFORMANCE_ANALYST, Role.PERSONAL_ADVISER])
+def test_only_managers_may_export(role, one_child, make_user, signed_in):
     child, worker = one_child
     user = worker if role == Role.SOCIAL_WORKER else make_user(role)
     client = signed_in(user)
