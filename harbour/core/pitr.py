@@ -23,7 +23,7 @@ import socket
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -132,10 +132,10 @@ def _scratch(user: str | None) -> Iterator[Path]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _wait_for(check: object, what: str, seconds: float = 60) -> None:
+def _wait_for(check: Callable[[], bool], what: str, seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        if check():  # type: ignore[operator]
+        if check():
             return
         time.sleep(0.2)
     raise DrillError(f"Timed out after {seconds:.0f} s waiting for {what}")
@@ -213,7 +213,7 @@ def drill(*, rows: int = 100) -> DrillResult:
             _wait_for(promoted, "the restored cluster to finish recovery")
             restore_seconds = time.monotonic() - started
             with restored.connect() as db:
-                counts = dict(db.execute("SELECT written, count(*) FROM drill GROUP BY written").fetchall())
+                counts: dict[str, int] = dict(db.execute("SELECT written, count(*) FROM drill GROUP BY written").fetchall())
         finally:
             restored.stop()
             primary.stop()
