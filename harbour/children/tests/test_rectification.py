@@ -205,3 +205,31 @@ def test_the_referral_page_says_why_the_form_cannot_be_sent(make_team, make_user
     page = response.content.decode()
     assert response.status_code == 422 and "govuk-error-summary" in page and "record is restricted" in page
     assert not FormCopy.objects.exists()
+
+
+def test_while_restricted_no_agency_is_emailed_about_a_placement_or_invited_to_a_review(child, worker, make_agency,
+                                                                                      make_user, share_with):
+    from harbour.core.models import OutboxMessage
+    from harbour.placements.services_placements import _tell_people_concerned
+    from harbour.reviews.services_invitations import invitees_for
+
+    agency = make_agency(PartnerAgency.Kind.HEALTH, name="Harbourside Community Health")
+    agency.email = "lac.health@nhs.example"
+    agency.save()
+    share_with(child, agency, by=worker)
+    today = timezone.localdate()
+
+    def told() -> set[str]:
+        return set(OutboxMessage.objects.values_list("to", flat=True))
+
+    _tell_people_concerned(child, "Placement change", today)
+    assert "lac.health@nhs.example" in told()
+    assert "Harbourside Community Health" in [i.name for i in invitees_for(child)]
+
+    OutboxMessage.objects.all().delete()
+    services.child_set_processing_restriction(actor=make_user(Role.TEAM_MANAGER), child=child, restricted=True,
+                                              reason="Accuracy contested")
+    _tell_people_concerned(child, "Placement change", today)
+    assert "lac.health@nhs.example" not in told()
+    assert "Harbourside Community Health" not in [i.name for i in invitees_for(child)]
+
