@@ -307,3 +307,17 @@ def test_the_command_refuses_bad_input_naming_it(one_child, args, message):
 def test_the_command_refuses_an_unknown_child(db):
     with pytest.raises(CommandError, match="No child has the id"):
         call_command("subject_access", str(uuid.uuid4()), "--reference", "R", "--reason", "Why", "--out", "x.zip")
+
+
+def test_the_export_makes_as_many_queries_for_a_rich_record_as_for_a_new_one(council, one_child):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for child in (one_child[0], council["child"]):
+        with CaptureQueriesContext(connection) as queries:
+            export = subject_access.collect(child=child, reference="R", reason="Why", exported_by="Test")
+        counts.append((len(queries), len(export.records)))
+    (new_queries, new_records), (rich_queries, rich_records) = counts
+    assert rich_records > 10 * new_records
+    assert rich_queries == new_queries == len(subject_access.reachable_models())
