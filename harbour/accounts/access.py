@@ -49,7 +49,8 @@ def children_visible_to(user: Any) -> QuerySet[Child]:
         shared = PartnerGrant.objects.filter(
             agency_id=user.partner_agency_id, revoked_at__isnull=True, expires_at__gt=timezone.now()
         ).values("child_id")
-        return Child.unscoped.filter(id__in=shared)
+        # A child whose processing is restricted (UK GDPR art. 18) is shown to no partner: 404.
+        return Child.unscoped.filter(id__in=shared, processing_restricted=False)
     return Child.unscoped.none()
 
 

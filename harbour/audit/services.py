@@ -12,6 +12,9 @@ from django.db import models
 
 from .models import AccessLogEntry, AuditEvent
 
+# The key of a change's reason in AuditEvent.changes; no model has a field of that name.
+CORRECTION_REASON = "correction_reason"
+
 
 def _plain(value: Any) -> Any:
     if isinstance(value, dt.date | dt.datetime):
@@ -45,7 +48,10 @@ def record_change(
     after: dict[str, Any] | None = None,
     request_id: str = "",
     via: str = "",
+    reason: str = "",
 ) -> AuditEvent:
+    """One audit event for a change. `reason`, when given (a correction, a restriction), is kept
+    in `changes` under CORRECTION_REASON, beside the fields' [before, after] pairs."""
     before = before or {}
     after = after if after is not None else snapshot(instance)
     if action == AuditEvent.Action.DELETE:
@@ -56,7 +62,7 @@ def record_change(
         record_type=instance._meta.label,
         record_id=str(instance.pk),
         child_id=child_id,
-        changes=changed_fields(before, after),
+        changes={**changed_fields(before, after), **({CORRECTION_REASON: reason} if reason else {})},
         request_id=request_id,
         via=via,
     )

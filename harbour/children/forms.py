@@ -103,6 +103,21 @@ class ChildCreateForm(IdentityForm):
 
 class EditIdentityForm(IdentityForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
+    # A change is a correction (UK GDPR art. 16): its reason goes into the audit event and the
+    # record's history of corrections.
+    reason = forms.CharField(
+        label="Why are you changing these details?", max_length=500, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example, the spelling the child gave through an interpreter. It is kept with the change",
+        error_messages={"required": "Enter why the record is being changed"},
+    )
+
+
+class RestrictionForm(GovukForm):
+    reason = forms.CharField(
+        label="Reason", max_length=500, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example, the young person contests the accuracy of their record (UK GDPR article 18)",
+        error_messages={"required": "Enter the reason"},
+    )
 
 
 class AddNameForm(GovukForm):

@@ -49,6 +49,10 @@ class Child(Record):
     port_reference = models.CharField(max_length=40, blank=True, db_index=True)
     is_uasc = models.BooleanField("unaccompanied asylum-seeking child", default=False)
     date_of_death = models.DateField(null=True, blank=True)
+    # UK GDPR art. 18: while set (accuracy contested, or an objection pending) nothing about the
+    # child is shared with partners. Who set it and when is in the audit trail.
+    processing_restricted = models.BooleanField(default=False)
+    processing_restriction_reason = models.CharField(max_length=500, blank=True)
     version = models.PositiveIntegerField(default=1)
 
     class Meta:

@@ -10,11 +10,11 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from harbour.accounts.models import Allocation, User
+from harbour.accounts.models import Allocation, Role, User
 from harbour.audit.models import AuditEvent
 from harbour.audit.services import record_change, snapshot
 from harbour.domain.ages import age_on
@@ -41,6 +41,10 @@ NAME_FIELDS = {
     "names_in_original_script": ChildName.Kind.ORIGINAL_SCRIPT,
 }
 OLDEST_AGE_IN_CARE_SERVICES = 25
+REASON_MAX_LENGTH = 500
+# UK GDPR art. 18: restricting processing is a decision about the whole record, so a manager's:
+# the team leader (for their team's children), the team manager or the director (ADR 0017).
+RESTRICTION_SETTERS = frozenset({Role.TEAM_LEADER, Role.TEAM_MANAGER, Role.DIRECTOR})
 
 
 class EditConflict(ValidationError):
@@ -82,9 +86,18 @@ def _sync_names(child: Child) -> None:
 
 
 def _audit(actor: User, action: str, instance: Any, child_id: uuid.UUID, before: dict[str, Any] | None,
-           request_id: str, via: str) -> None:
+           request_id: str, via: str, reason: str = "") -> None:
     record_change(actor=actor, action=action, instance=instance, child_id=child_id, before=before,
-                  request_id=request_id, via=via)
+                  request_id=request_id, via=via, reason=reason)
+
+
+def _required_reason(reason: str, message: str) -> str:
+    cleaned = " ".join((reason or "").split())
+    if not cleaned:
+        raise ValidationError({"reason": message})
+    if len(cleaned) > REASON_MAX_LENGTH:
+        raise ValidationError({"reason": f"Reason must be {REASON_MAX_LENGTH} characters or fewer"})
+    return cleaned
 
 
 @transaction.atomic
@@ -120,9 +133,14 @@ def child_create(
 
 @transaction.atomic
 def child_update_identity(
-    *, actor: User, child: Child, changes: dict[str, Any], version: int, request_id: str = "", via: str = "web"
+    *, actor: User, child: Child, changes: dict[str, Any], version: int, reason: str, request_id: str = "",
+    via: str = "web",
 ) -> Child:
-    """Change identity details. `version` is what the user loaded; a newer save wins nothing silently."""
+    """Change identity details. `version` is what the user loaded; a newer save wins nothing silently.
+
+    A change is a correction of the record (UK GDPR art. 16), so it needs a reason, which is kept in
+    its audit event: the record's history of corrections is read from those events."""
+    reason = _required_reason(reason, "Enter why the record is being changed")
     locked = Child.unscoped.select_for_update().get(pk=child.pk)
     if locked.version != version:
         raise EditConflict(
@@ -135,8 +153,40 @@ def child_update_identity(
         setattr(locked, key, value)
     locked.version += 1
     locked.save()
-    _audit(actor, AuditEvent.Action.UPDATE, locked, locked.pk, before, request_id, via)
+    _audit(actor, AuditEvent.Action.UPDATE, locked, locked.pk, before, request_id, via, reason)
     _sync_names(locked)
+    return locked
+
+
+def may_restrict_processing(user: Any) -> bool:
+    return getattr(user, "role", None) in RESTRICTION_SETTERS
+
+
+@transaction.atomic
+def child_set_processing_restriction(
+    *, actor: User, child: Child, restricted: bool, reason: str, request_id: str = "", via: str = "web"
+) -> Child:
+    """Set or lift the restriction of processing (UK GDPR art. 18(1)(a): while the child, or someone
+    for them, contests the record's accuracy, and (d) while an objection is weighed). While set, the
+    access module shows the child to no partner and nothing about them is shared (ADR 0017)."""
+    if not may_restrict_processing(actor):
+        raise PermissionDenied("Only team leaders, team managers and the director may restrict processing")
+    reason = _required_reason(
+        reason, "Enter why processing is being restricted" if restricted else "Enter why the restriction is being lifted"
+    )
+    locked = Child.unscoped.select_for_update().get(pk=child.pk)
+    if locked.processing_restricted == restricted:
+        raise ValidationError({"restricted": "Processing is already restricted" if restricted
+                               else "Processing is not restricted"})
+    before = snapshot(locked)
+    locked.processing_restricted = restricted
+    locked.processing_restriction_reason = reason if restricted else ""
+    locked.version += 1
+    locked.save(update_fields=["processing_restricted", "processing_restriction_reason", "version", "updated_at"])
+    _audit(actor, AuditEvent.Action.UPDATE, locked, locked.pk, before, request_id, via, reason)
+    child.processing_restricted = locked.processing_restricted
+    child.processing_restriction_reason = locked.processing_restriction_reason
+    child.version = locked.version
     return locked
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_age
+from . import views, views_age, views_data_protection
 
 app_name = "children"
 urlpatterns = [
@@ -17,4 +17,6 @@ urlpatterns = [
     path("<str:child_id>/timeline/new/", views.add_chronology_entry, name="add_chronology_entry"),
     path("<str:child_id>/access-log/", views.access_log, name="access_log"),
     path("<str:child_id>/age-assessments/new/", views_age.add_age_assessment, name="add_age_assessment"),
+    path("<str:child_id>/subject-access/", views_data_protection.subject_access_export, name="subject_access"),
+    path("<str:child_id>/restriction/", views_data_protection.restriction, name="restriction"),
 ]

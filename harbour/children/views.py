@@ -23,7 +23,7 @@ from harbour.domain.types import Period
 from harbour.referrals.services_arrival import open_arrival_tasks
 from harbour.returns import selectors as return_selectors
 
-from . import selectors, services
+from . import rectification, selectors, services
 from .forms import (
     AddNameForm,
     ChildCreateForm,
@@ -113,6 +113,7 @@ def child_detail(request: HttpRequest, child_id: Any) -> HttpResponse:
         "child_nav": child_nav(child, "children:detail"),
         "may_edit": access.may_edit_child(request.user),
         "may_read_access_log": access.may_read_access_log(request.user),
+        "may_restrict": services.may_restrict_processing(request.user),
         "nts_referrals": list(child.nts_referrals.order_by("-received_at")),
         "arrival_tasks": open_arrival_tasks(child),
         "may_allocate": may_keep_rota(request.user),
@@ -129,6 +130,7 @@ def child_identity(request: HttpRequest, child_id: Any) -> HttpResponse:
         "names": list(ChildName.objects.filter(child=child).order_by("kind", "name")),
         "dates_of_birth": list(DateOfBirthRecord.objects.filter(child=child).select_related("recorded_by")),
         "age_assessments": list(child.age_assessments.select_related("recorded_by")),
+        "corrections": rectification.corrections(child),
         "child_nav": child_nav(child, "children:identity"),
         "may_edit": access.may_edit_child(request.user),
     })
@@ -180,7 +182,8 @@ def edit_identity(request: HttpRequest, child_id: Any) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.child_update_identity(actor=request.user, child=child, changes=form.identity(),
-                                           version=form.cleaned_data["version"], request_id=_rid(request))
+                                           version=form.cleaned_data["version"], reason=form.cleaned_data["reason"],
+                                           request_id=_rid(request))
         except ValidationError as error:
             apply_service_errors(form, error)
         else:

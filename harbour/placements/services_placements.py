@@ -180,8 +180,9 @@ def _tell_people_concerned(child: Child, subject: str, today: dt.date) -> None:
     for allocation in workers:
         if allocation.worker.email:
             recipients.setdefault(allocation.worker.email, "placements:child")
-    grants = PartnerGrant.objects.filter(child=child, revoked_at__isnull=True, expires_at__gt=now).select_related(
-        "agency")
+    # While processing is restricted (UK GDPR art. 18) no partner is told anything (ADR 0017).
+    grants = PartnerGrant.objects.filter(child=child, revoked_at__isnull=True, expires_at__gt=now,
+                                         child__processing_restricted=False).select_related("agency")
     for grant in grants:
         if grant.agency.email:
             recipients.setdefault(grant.agency.email, "children:detail")

@@ -244,6 +244,13 @@ def _refuse_unless_sender(actor: Any, referral: Referral) -> None:
         raise PermissionDenied("No referral found")
 
 
+def _refuse_if_restricted(referral: Referral, doing: str) -> None:
+    # UK GDPR art. 18: while processing is restricted nothing about the child is shared (ADR 0017).
+    if referral.child.processing_restricted:
+        raise ValidationError({"referral": f"You cannot {doing}: sharing this child's record is restricted. "
+                                           "A manager must lift the restriction first"})
+
+
 @transaction.atomic
 def send_referral_form(
     *,
@@ -266,6 +273,7 @@ def send_referral_form(
     _refuse_unless_sender(actor, locked)
     if locked.status == Referral.Status.WITHDRAWN:
         raise ValidationError({"referral": "You cannot send the form: the referral has been withdrawn"})
+    _refuse_if_restricted(locked, "send the form")
     entries = list(DistributionEntry.objects.filter(active=True).order_by("kind", "name"))
     if not entries:
         raise ValidationError({"entries": "Add agencies to the distribution list before sending the form"})
@@ -328,6 +336,7 @@ def chase_copy(*, actor: User, copy: FormCopy, now: dt.datetime, request_id: str
     _refuse_unless_sender(actor, referral)
     if referral.status == Referral.Status.WITHDRAWN:
         raise ValidationError({"copy": "You cannot chase: the referral has been withdrawn"})
+    _refuse_if_restricted(referral, "chase")
     if locked.acknowledged_at:
         raise ValidationError({"copy": f"{locked.entry.name} has already acknowledged the form"})
     before = snapshot(locked)
@@ -350,7 +359,8 @@ def chase_copy(*, actor: User, copy: FormCopy, now: dt.datetime, request_id: str
 
 
 def copy_for_token(token: str, *, now: dt.datetime) -> FormCopy | None:
-    """The copy this link opens, or None when the token is wrong, expired or its referral withdrawn.
+    """The copy this link opens, or None when the token is wrong, expired, its referral withdrawn or
+    the child's processing restricted.
 
     Looked up by the token's digest (the token itself is never stored), and the digests compared
     in constant time. Every "no" is the same None, so the page cannot tell them apart.
@@ -362,6 +372,7 @@ def copy_for_token(token: str, *, now: dt.datetime) -> FormCopy | None:
         FormCopy.objects.select_related("referral__child", "referral__team", "entry")
         .filter(token_digest=digest, link_expires_at__gt=now)
         .exclude(referral__status=Referral.Status.WITHDRAWN)
+        .exclude(referral__child__processing_restricted=True)
         .first()
     )
     if copy is None or not hmac.compare_digest(copy.token_digest, digest):

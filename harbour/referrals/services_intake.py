@@ -381,6 +381,7 @@ def _add_to_existing_child(*, actor: User, child: Child, identity: dict[str, Any
         changes["is_uasc"] = True
     if changes:
         child = child_services.child_update_identity(actor=actor, child=child, changes=changes, version=child.version,
+                                                     reason="Details missing from the record added from an NTS referral",
                                                      request_id=request_id, via=via)
     known = set(ChildName.objects.filter(child=child).values_list("search_key", flat=True))
     spellings = [identity.get("names_in_original_script"),

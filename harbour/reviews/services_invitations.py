@@ -84,7 +84,9 @@ def invitees_for(child: Child) -> list[Invitee]:
         found.append(Invitee(ReviewInvitation.Invitee.PROFESSIONAL,
                              f"{allocation.worker.display_name} ({allocation.get_kind_display().lower()})",
                              allocation.worker.email, ENGLISH))
-    grants = (PartnerGrant.objects.filter(child=child, revoked_at__isnull=True, expires_at__gt=timezone.now())
+    # While processing is restricted (UK GDPR art. 18) no partner agency is invited (ADR 0017).
+    grants = (PartnerGrant.objects.filter(child=child, revoked_at__isnull=True, expires_at__gt=timezone.now(),
+                                          child__processing_restricted=False)
               .select_related("agency").order_by("agency__name"))
     for grant in grants:
         found.append(Invitee(ReviewInvitation.Invitee.PROFESSIONAL, grant.agency.name, grant.agency.email, ENGLISH))

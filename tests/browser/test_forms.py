@@ -60,10 +60,12 @@ def _create_good(page: Page) -> None:
 
 def _identity_bad(page: Page) -> None:
     page.fill("#id_upn", "A123")
+    page.fill("#id_reason", "The school gave us the pupil number")
 
 
 def _identity_good(page: Page) -> None:
     page.fill("#id_upn", "A123456789012")
+    page.fill("#id_reason", "The school gave us the pupil number")
 
 
 def _name_good(page: Page) -> None:

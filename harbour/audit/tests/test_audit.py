@@ -311,11 +311,12 @@ def test_changing_identity_audits_exactly_the_changed_fields_with_before_and_aft
     start = AuditEvent.objects.count()
     services.child_update_identity(actor=worker, child=child, version=child.version,
                                    changes={"given_names": "Samuel", "nationality": "Eritrean",
-                                            "family_name": "Zzyzx"}, request_id="req-2")
+                                            "family_name": "Zzyzx"}, reason="Misspelt at referral", request_id="req-2")
     assert AuditEvent.objects.count() == start + 1
     event = AuditEvent.objects.filter(action=AuditEvent.Action.UPDATE, record_type="children.Child").order_by(
         "-at").first()
-    assert event.changes == {"given_names": ["Sentinelname", "Samuel"], "nationality": ["", "Eritrean"]}
+    assert event.changes == {"given_names": ["Sentinelname", "Samuel"], "nationality": ["", "Eritrean"],
+                             "correction_reason": "Misspelt at referral"}
     assert event.actor == worker and event.request_id == "req-2"
 
 
@@ -369,7 +370,7 @@ def test_a_refused_write_leaves_no_audit_event_and_no_record(worker, child):
                                   end=dt.date(2026, 4, 1), today=TODAY)
     with pytest.raises(ValidationError):
         services.child_update_identity(actor=worker, child=child, version=child.version,
-                                       changes={"given_names": "Bad\u202ename"})
+                                       changes={"given_names": "Bad\u202ename"}, reason="Typo")
     assert AuditEvent.objects.count() == start
     assert not LegalStatusPeriod.objects.filter(child=child).exists()
 
@@ -377,11 +378,12 @@ def test_a_refused_write_leaves_no_audit_event_and_no_record(worker, child):
 def test_edits_through_the_page_and_the_api_are_audited_with_their_channel_and_request(worker, child, signed_in):
     client = signed_in(worker)
     form = {"given_names": "Samuel", "family_name": "Zzyzx", "sex": "U", "ethnicity": "NOBT",
-            "interpreter_needed": "unknown", "version": child.version, "religion": "Sentinelreligion"}
+            "interpreter_needed": "unknown", "version": child.version, "religion": "Sentinelreligion",
+            "reason": "Name misheard"}
     response = client.post(f"/children/{child.pk}/identity/change/", form)
     assert response.status_code == 302, response.content[:500]
     event = AuditEvent.objects.filter(record_type="children.Child", action="update").order_by("-at").first()
-    assert event.changes == {"given_names": ["Sentinelname", "Samuel"]}
+    assert event.changes == {"given_names": ["Sentinelname", "Samuel"], "correction_reason": "Name misheard"}
     assert event.via == "web" and event.request_id == response["X-Request-ID"]
 
     api = api_client(worker)

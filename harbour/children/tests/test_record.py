@@ -451,7 +451,8 @@ def test_hidden_characters_in_names_are_refused_everywhere(name, message, worker
                               date_of_birth_source="claimed", social_worker=worker, today=TODAY)
     assert error_of(refused) == {"given_names": [message]}
     with pytest.raises(ValidationError) as refused:
-        services.child_update_identity(actor=worker, child=child, changes={"family_name": name}, version=child.version)
+        services.child_update_identity(actor=worker, child=child, changes={"family_name": name}, version=child.version,
+                                       reason="Spelling corrected")
     assert error_of(refused) == {"family_name": [message]}
     with pytest.raises(ValidationError) as refused:
         services.child_add_name(actor=worker, child=child, name=name, kind=ChildName.Kind.ALIAS)

@@ -63,7 +63,7 @@ def test_a_note_lands_on_the_timeline_and_the_filter_keeps_only_its_kind(worker,
 def test_two_people_editing_at_once_do_not_overwrite_each_other(worker, make_child, signed_in):
     child = make_child(social_worker=worker, given_names="Yonas", family_name="Haile")
     base = {"given_names": "Yonas", "family_name": "Haile", "sex": "M", "ethnicity": "BAFR",
-            "interpreter_needed": "yes", "version": str(child.version)}
+            "interpreter_needed": "yes", "version": str(child.version), "reason": "Told by the child"}
     client = signed_in(worker)
     first = client.post(f"/children/{child.pk}/identity/change/", {**base, "preferred_name": "Yoni"})
     second = client.post(f"/children/{child.pk}/identity/change/", {**base, "religion": "Orthodox Christian"})

@@ -141,7 +141,8 @@ def test_two_saves_from_the_same_version_at_once_keep_one_and_refuse_the_other(m
     def save(changes: dict[str, str]) -> Callable[[], Any]:
         def job() -> Any:
             loaded = Child.unscoped.get(pk=child.pk)  # each person's own page, opened at `version`
-            return child_services.child_update_identity(actor=worker, child=loaded, changes=changes, version=version)
+            return child_services.child_update_identity(actor=worker, child=loaded, changes=changes, version=version,
+                                                                reason="Corrected")
         return job
 
     results = _race([save({"preferred_name": "Yoni"}), save({"religion": "Orthodox Christian"})])

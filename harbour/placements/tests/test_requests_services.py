@@ -221,7 +221,8 @@ def test_sending_asks_both_tracks_at_once_and_says_who_was_not_asked_and_why(
 def test_the_profile_is_refreshed_from_the_record_when_sent(people, child, make_request, directory):
     request = make_request(child)
     child_services.child_update_identity(actor=people.worker, child=child, version=child.version,
-                                         changes={"other_languages": "Urdu", "religion": "Sikh"})
+                                         changes={"other_languages": "Urdu", "religion": "Sikh"},
+                                         reason="Told by the child")
     services.request_send(actor=people.officer, request=request, now=NOW, today=TODAY)
     request.refresh_from_db()
     assert (request.languages, request.faith) == ("Pashto, Urdu", "Sikh")
