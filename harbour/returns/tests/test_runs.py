@@ -77,7 +77,8 @@ def test_an_analyst_runs_the_return_and_reads_each_error_linked_to_its_child(
 
     download = client.get(f"/returns/runs/{run.id}/download/")
     names = sorted(zipfile.ZipFile(io.BytesIO(download.content)).namelist())
-    assert names == ["episodes.csv", "header.csv", "reviews.csv"]
+    assert names == ["ad1.csv", "episodes.csv", "header.csv", "missing.csv", "oc2.csv", "oc3.csv", "placedadoption.csv",
+                     "prevperm.csv", "reviews.csv", "swepisodes.csv", "uasc.csv"]
     assert AuditEvent.objects.filter(record_type="ssda903_download", actor=analyst).count() == 1
     assert AccessLogEntry.objects.filter(route="export-903", user=analyst).count() == 2
 
