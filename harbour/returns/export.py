@@ -21,7 +21,7 @@ from harbour.children.models import Child, LegalStatusPeriod, PeriodLookedAfter
 from harbour.core.csv_export import csv_rows
 from harbour.domain.episodes import CarePeriod, Episode, LegalStatusSpell, PlacementFacts, episodes
 from harbour.domain.leaving_care import OC3_AGES, care_leaver_status
-from harbour.domain.ssda903 import COLUMNS, CollectionYear, date_903, header_sex
+from harbour.domain.ssda903 import COLUMNS, CollectionYear, date_903, header_sex, parse_date_903
 from harbour.domain.ssda903_cohorts import SHORT_BREAK_STATUSES, oc3_birthday_in_year, uasc_status_ceased
 from harbour.domain.types import Period
 from harbour.leaving_care.models import AdviserContact
@@ -119,7 +119,11 @@ def build_return(year: CollectionYear, children: QuerySet[Child]) -> Return:
         date_of_birth__range=(date(year.ending - OC3_AGES[-1] - 1, 1, 1), date(year.ending - OC3_AGES[0], 12, 31)),
         periods_looked_after__end__lt=year.end,
     ).values_list("id", flat=True)
-    candidates = Child.unscoped.filter(Q(id__in=in_year) | Q(id__in=leavers)).distinct().order_by("id")
+    # A care leaver whose OC3 row came from a past return (import-903) is in that year's OC3 again.
+    imported_leavers = ImportedRow.objects.filter(child__in=children, table="OC3", year=year.ending).values("child_id")
+    candidates = Child.unscoped.filter(
+        Q(id__in=in_year) | Q(id__in=leavers) | Q(id__in=imported_leavers)
+    ).distinct().order_by("id")
     periods = _by_child(PeriodLookedAfter.objects.filter(child__in=candidates))
     statuses = _by_child(LegalStatusPeriod.objects.filter(child__in=candidates))
     placements = _by_child(Placement.objects.filter(child__in=candidates))
@@ -135,14 +139,23 @@ def build_return(year: CollectionYear, children: QuerySet[Child]) -> Return:
     codes = dict(ReturnChild.objects.filter(child__in=candidates).values_list("child_id", "code"))
     permanence = {p.child_id: p for p in PreviousPermanence.objects.filter(child__in=candidates)}
     imported_needs: dict[Any, dict[str, str]] = defaultdict(dict)
-    for child_id, decom, data in ImportedRow.objects.filter(child__in=candidates, table="Episodes").values_list(
-        "child_id", "key", "data"
-    ):
-        imported_needs[child_id][decom] = data.get("CIN", "")
+    imported_duc: dict[Any, str] = {}
+    imported_oc3: set[Any] = set()
+    for child_id, table, key, row_year, data in ImportedRow.objects.filter(
+        child__in=candidates, table__in=("Episodes", "UASC", "OC3")
+    ).values_list("child_id", "table", "key", "year", "data"):
+        if table == "Episodes":
+            imported_needs[child_id][key] = data.get("CIN", "")
+        elif table == "UASC":
+            imported_duc[child_id] = data.get("DUC", "")
+        elif row_year == year.ending:
+            imported_oc3.add(child_id)
     result = Return(year, {table: [] for table in COLUMNS})
     for child in candidates:
         looked_after = any(year.includes(p.start, p.end) for p in periods[child.id])
         oc3_birthday = _oc3_birthday(child, periods[child.id], year)
+        if oc3_birthday is None and child.id in imported_oc3 and child.date_of_birth:
+            oc3_birthday = (oc3_birthday_in_year(child.date_of_birth, year) or (0, None))[1]
         if not looked_after and oc3_birthday is None:
             continue
         code, born = codes.get(child.id) or child_code(child.id), date_903(child.date_of_birth)
@@ -157,8 +170,11 @@ def build_return(year: CollectionYear, children: QuerySet[Child]) -> Return:
             # A care leaver's row; UASC and OC2 are not returned for care leavers (rules 1014, 215).
             result.tables["OC3"].append(files.oc3_row(code=code, born=born, birthday_on=oc3_birthday,
                                                       contacts=contacts[child.id]))
-        elif child.is_uasc and child.date_of_birth and uasc_status_ceased(child.date_of_birth) >= year.start:
-            result.tables["UASC"].append(files.uasc_row(code=code, born=child.date_of_birth, sex=sex))
+        elif child.is_uasc and child.date_of_birth:
+            # A past return's DUC stands (import-903); otherwise the status ceases at 18.
+            duc = imported_duc.get(child.id) or date_903(uasc_status_ceased(child.date_of_birth))
+            if parse_date_903(duc) >= year.start:
+                result.tables["UASC"].append(files.uasc_row(code=code, born=born, sex=sex, duc=duc))
         started_in_year = False
         for episode in _child_episodes(periods[child.id], statuses[child.id], placements[child.id]):
             if not year.includes(episode.decom, episode.dec):

@@ -16,7 +16,6 @@ from harbour.domain.ssda903_cohorts import (
     continuously_looked_after,
     end_in_year,
     social_worker_id,
-    uasc_status_ceased,
 )
 from harbour.domain.types import Period
 from harbour.leaving_care.codes import oc3_accom
@@ -27,9 +26,10 @@ Row = dict[str, str]
 FIRST_CONTACT = "FCONTA"
 
 
-def uasc_row(*, code: str, born: date, sex: str) -> Row:
-    """UASC: a child unaccompanied and seeking asylum in the year; DUC is their 18th birthday."""
-    return {"CHILD": code, "SEX": sex, "DOB": date_903(born), "DUC": date_903(uasc_status_ceased(born))}
+def uasc_row(*, code: str, born: str, sex: str, duc: str) -> Row:
+    """UASC: a child unaccompanied and seeking asylum in the year; DUC, the day the status ceased, is
+    their 18th birthday (uasc_status_ceased) unless a past return said otherwise."""
+    return {"CHILD": code, "SEX": sex, "DOB": born, "DUC": duc}
 
 
 def oc2_row(*, code: str, born: str, year: CollectionYear, periods: Sequence[Period], short_breaks: bool,
