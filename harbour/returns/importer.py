@@ -26,9 +26,6 @@ from harbour.audit.services import record_event
 from harbour.children.codes import Ethnicity, LegalStatus, UpnUnknown
 from harbour.children.models import Child, LegalStatusPeriod, PeriodLookedAfter
 from harbour.core.csv_export import read_csv
-from harbour.domain.ssda903_cohorts import oc3_birthday_in_year, uasc_status_ceased
-from harbour.leaving_care.codes import AccommodationType, Activity, InTouch
-from harbour.leaving_care.models import AdviserContact
 from harbour.domain.ssda903 import (
     COLUMNS,
     FIRST_IMPORT_YEAR,
@@ -37,6 +34,9 @@ from harbour.domain.ssda903 import (
     parse_date_903,
     valid_places,
 )
+from harbour.domain.ssda903_cohorts import oc3_birthday_in_year, uasc_status_ceased
+from harbour.leaving_care.codes import AccommodationType, Activity, InTouch
+from harbour.leaving_care.models import AdviserContact
 from harbour.placements.codes import PlacementProviderCode, ReasonNewEpisode, ReasonPlacementChange
 from harbour.placements.models import Placement
 from harbour.reviews.models import Review
