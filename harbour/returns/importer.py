@@ -42,10 +42,10 @@ from harbour.placements.models import Placement
 from harbour.reviews.models import Review
 from harbour.uasc.models import MissingEpisode
 
-from .models import ImportedRow, ReturnChild
+from .models import ImportedRow, PreviousPermanence, ReturnChild
 
 # The tables imported now; the others are read for their columns but not loaded (said in the report).
-LOADED = ("Header", "Episodes", "Reviews", "UASC", "OC3", "Missing")
+LOADED = ("Header", "Episodes", "Reviews", "UASC", "OC3", "Missing", "PrevPerm")
 # Contacts and missing episodes from a past return are recorded by this account: it cannot sign in.
 IMPORT_ACCOUNT = "ssda903-import"
 _YEAR_IN_NAME = re.compile(r"(20\d\d)$")
@@ -248,6 +248,23 @@ def _check_missing(result: YearResult, file: str, rows: list[tuple[int, dict[str
     return good
 
 
+def _check_prev_perm(result: YearResult, file: str, rows: list[tuple[int, dict[str, str]]],
+                     known: set[str]) -> list[dict[str, str]]:
+    check = _Checker(result, file)
+    good = []
+    for line, row in rows:
+        before = len(result.rejected)
+        if row.get("CHILD", "") not in known:
+            check.reject(line, "CHILD", f"'{row.get('CHILD', '')}' is not in the Header file")
+        order = check.code(line, row, "PREV_PERM", PreviousPermanence.Order.values)
+        check.date(line, row, "DATE_PERM", required=False)
+        if order and order != PreviousPermanence.Order.NONE and not (row.get("LA_PERM") and row.get("DATE_PERM")):
+            check.reject(line, "DATE_PERM", "LA_PERM and DATE_PERM are needed for a previous order (rule 630)")
+        if len(result.rejected) == before:
+            good.append(row)
+    return good
+
+
 def _import_account() -> User:
     account, created = User.objects.get_or_create(
         username=IMPORT_ACCOUNT,
@@ -340,7 +357,7 @@ def _rebuild(child: Child, code: str, episode_rows: list[dict[str, str]]) -> Non
 
 def _load(result: YearResult, header: dict[str, dict[str, Any]], episodes: list[dict[str, str]],
           reviews: list[dict[str, str]], uasc: list[dict[str, str]], oc3: list[dict[str, str]],
-          missing: list[dict[str, str]]) -> None:
+          missing: list[dict[str, str]], prev_perm: list[dict[str, str]]) -> None:
     codes = ReturnChild.objects.filter(code__in=header).select_related("child")
     by_code = {identity.code: identity for identity in codes}
     for code, facts in header.items():
@@ -363,6 +380,11 @@ def _load(result: YearResult, header: dict[str, dict[str, Any]], episodes: list[
         row["_BIRTHDAY"] = found[1].isoformat() if found else ""
     for row in uasc:
         row["_UASC"] = "UASC"
+    for row in prev_perm:
+        child_id = by_code[row["CHILD"]].child_id
+        PreviousPermanence.objects.update_or_create(child_id=child_id, defaults={
+            "order": row["PREV_PERM"], "local_authority": row["LA_PERM"],
+            "made_on": parse_date_903(row["DATE_PERM"]) if row["DATE_PERM"] else None})
     for table, rows, key in (("Episodes", episodes, "DECOM"), ("Reviews", reviews, "REVIEW"), ("UASC", uasc, "_UASC"),
                              ("OC3", oc3, "_BIRTHDAY"), ("Missing", missing, "MIS_START")):
         for row in rows:
@@ -389,7 +411,7 @@ def _load(result: YearResult, header: dict[str, dict[str, Any]], episodes: list[
             for row in stored[child.id]["Reviews"]
         ])
     result.loaded = {"Header": len(header), "Episodes": len(episodes), "Reviews": len(reviews), "UASC": len(uasc),
-                     "OC3": len(oc3), "Missing": len(missing)}
+                     "OC3": len(oc3), "Missing": len(missing), "PrevPerm": len(prev_perm)}
 
 
 def _upn(value: str) -> dict[str, str]:
@@ -425,12 +447,14 @@ def import_year(directory: Path, *, year: int, today: date, actor: Any = None) -
     oc3 = _check_oc3(result, collection, file, rows, header)
     file, rows = tables.get("Missing", ("", []))
     missing = _check_missing(result, file, rows, known)
+    file, rows = tables.get("PrevPerm", ("", []))
+    prev_perm = _check_prev_perm(result, file, rows, known)
     result.not_loaded = sorted(set(tables) - set(LOADED))
     if result.rejected:
         return result
     try:
         with transaction.atomic():
-            _load(result, header, episodes, reviews, uasc, oc3, missing)
+            _load(result, header, episodes, reviews, uasc, oc3, missing, prev_perm)
             _record(result, directory, actor)
     except EpisodesOverlap as error:
         result.loaded = {}

@@ -17,7 +17,7 @@ from harbour.accounts.models import User
 from harbour.children.models import Child, LegalStatusPeriod, PeriodLookedAfter
 from harbour.leaving_care.models import AdviserContact
 from harbour.placements.models import Placement
-from harbour.returns.models import ImportedRow
+from harbour.returns.models import ImportedRow, PreviousPermanence
 from harbour.reviews.models import Review
 from harbour.uasc.models import MissingEpisode
 
@@ -27,6 +27,7 @@ REVIEWS = "CHILD,DOB,REVIEW,REVIEW_CODE"
 UASC = "CHILD,SEX,DOB,DUC"
 OC3 = "CHILD,DOB,IN_TOUCH,ACTIV,ACCOM"
 MISSING = "CHILD,DOB,MISSING,MIS_START,MIS_END"
+PREV_PERM = "CHILD,DOB,PREV_PERM,LA_PERM,DATE_PERM"
 
 # 2018-19: child 101 in care since 2017 changes legal status (L) and placement (P); 102 comes and goes;
 # 103 moves between two of the same carer's homes (T).
@@ -50,6 +51,8 @@ RETURN_2019 = {
     # 101 is missing in August and away from 30 March into the next year.
     "uasc.csv": [UASC, "102,2,02/09/2010,02/09/2028", "103,1,29/02/2008,28/02/2026"],
     "missing.csv": [MISSING, "101,14/03/2002,M,03/08/2018,05/08/2018", "101,14/03/2002,A,30/03/2019,"],
+    # 102 and 103 came into care in the year: 102 had been under a special guardianship order.
+    "prevperm.csv": [PREV_PERM, "102,02/09/2010,P2,E08000035,14/05/2015", "103,29/02/2008,Z1,,"],
 }
 # 2019-20: 101 turns 18 on 14 March 2020 and stays with the carer (E17); 103's home closes and it moves (P, B).
 RETURN_2020 = {
@@ -94,7 +97,7 @@ def test_past_returns_load_and_export_again_unchanged(tmp_path: Path, capsys: py
     call_command("import_903", str(_write(tmp_path / "in" / "2020", RETURN_2020)),
                  str(_write(tmp_path / "in" / "2019", RETURN_2019)))
     out = capsys.readouterr().out
-    assert "2019 (" in out and "loaded Header 3, Episodes 6, Reviews 3, UASC 2, OC3 0, Missing 2 rows" in out
+    assert "2019 (" in out and "loaded Header 3, Episodes 6, Reviews 3, UASC 2, OC3 0, Missing 2, PrevPerm 2 rows" in out
 
     assert Child.unscoped.count() == 4
     assert PeriodLookedAfter.objects.count() == 3 and Review.objects.count() == 5
@@ -108,7 +111,7 @@ def test_past_returns_load_and_export_again_unchanged(tmp_path: Path, capsys: py
     for year, files in ((2019, RETURN_2019), (2020, RETURN_2020)):
         out_dir = tmp_path / "out" / str(year)
         call_command("export_903", "--year", str(year), "--out", str(out_dir))
-        for name in ("header.csv", "episodes.csv", "reviews.csv", "uasc.csv", "oc3.csv", "missing.csv"):
+        for name in ("header.csv", "episodes.csv", "reviews.csv", "uasc.csv", "oc3.csv", "missing.csv", "prevperm.csv"):
             assert _rows(out_dir, name) == _expected(files, name), (year, name)
 
 
@@ -120,7 +123,8 @@ def test_importing_the_same_years_again_changes_nothing(tmp_path: Path) -> None:
     def counts() -> tuple[int, ...]:
         return (Child.unscoped.count(), PeriodLookedAfter.objects.count(), LegalStatusPeriod.objects.count(),
                 Placement.objects.count(), Review.objects.count(), ImportedRow.objects.count(),
-                MissingEpisode.objects.count(), AdviserContact.objects.count(), User.objects.count())
+                MissingEpisode.objects.count(), AdviserContact.objects.count(), User.objects.count(),
+                PreviousPermanence.objects.count())
 
     before = counts()
     call_command("import_903", *directories)
@@ -151,6 +155,8 @@ BROKEN = [
      "missing.csv, row 2, column CHILD: '999' is not in the Header file", "missing-unknown-child"),
     ("oc3.csv", 1, "102,02/09/2010,YES,F5,U1",
      "oc3.csv, row 2, column DOB: the young person had no 17th to 21st birthday in the year", "oc3-for-a-child-of-8"),
+    ("prevperm.csv", 1, "102,02/09/2010,P2,,",
+     "prevperm.csv, row 2, column DATE_PERM: LA_PERM and DATE_PERM are needed", "previous-order-without-its-date"),
     ("oc3.csv", 1, "101,14/03/2002,YES,F3,S1",
      "oc3.csv, row 2, column ACTIV: 'F3' is not a valid code", "oc3-old-activity-code"),
 ]
