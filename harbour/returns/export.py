@@ -27,6 +27,7 @@ from harbour.domain.ssda903_cohorts import (
     oc3_birthday_in_year,
     uasc_status_ceased,
 )
+from harbour.domain.timescales import LeavingCareStatus
 from harbour.domain.types import Period
 from harbour.leaving_care.models import AdviserContact
 from harbour.placements.models import Placement
@@ -95,8 +96,9 @@ def _category_of_need(child: Child, imported: dict[str, str], decom: str) -> str
 def _oc3_birthday(child: Child, periods: list[Any], year: CollectionYear) -> date | None:
     """The birthday for which a care leaver has an OC3 row this year, or None (reference 4.8).
 
-    A care leaver (care_leaver_status on the birthday) who is no longer looked after on it: rules 1007
-    and 1016 say a 17- or 18-year-old still looked after on the birthday has no OC3 row.
+    A relevant or former relevant young person (care_leaver_status on the birthday) who is no longer
+    looked after on it: rules 1007 and 1016 say a 17- or 18-year-old still looked after on the
+    birthday has no OC3 row.
     """
     if child.date_of_birth is None:
         return None
@@ -107,7 +109,9 @@ def _oc3_birthday(child: Child, periods: list[Any], year: CollectionYear) -> dat
     spells = sorted((Period(p.start, p.end) for p in periods), key=lambda p: p.start)
     if not spells or any(spell.covers(day) for spell in spells) or spells[0].start > day:
         return None
-    return day if care_leaver_status(child.date_of_birth, spells, day) is not None else None
+    status = care_leaver_status(child.date_of_birth, spells, day)
+    # Relevant and former relevant young people only: 13 weeks looked after since 14 (rule 1001).
+    return day if status in {LeavingCareStatus.RELEVANT, LeavingCareStatus.FORMER_RELEVANT} else None
 
 
 @dataclass

@@ -84,13 +84,16 @@ def council(make_user: Any, make_team: Any, make_child: Any) -> dict[str, Any]:
     # Eve turned 21 on 31 March 2025, the day before the year: no longer in OC3, so not in this return.
     eve = make_child(social_worker=worker, date_of_birth=dt.date(2004, 3, 31), sex="F", ethnicity="WBRI")
     _looked_after(eve, worker, dt.date(2019, 1, 1), dt.date(2022, 3, 31), reason="E5")
-    return {"worker": worker, "chloe": chloe, "dawit": dawit, "bilal": bilal, "eve": eve}
+    # Farah was looked after for three weeks at 17: qualifying, not relevant, so not in OC3 at 18 (rule 1001).
+    farah = make_child(social_worker=worker, date_of_birth=dt.date(2007, 6, 1), sex="F", ethnicity="WBRI")
+    _looked_after(farah, worker, dt.date(2024, 8, 1), dt.date(2024, 8, 20), reason="E4A")
+    return {"worker": worker, "chloe": chloe, "dawit": dawit, "bilal": bilal, "eve": eve, "farah": farah}
 
 
 def test_each_file_has_exactly_the_rows_the_records_give(council: dict[str, Any]) -> None:
     built = build_return(YEAR, Child.unscoped.all())
     chloe, dawit, bilal = (child_code(council[name].id) for name in ("chloe", "dawit", "bilal"))
-    assert council["eve"].id not in built.child_ids
+    assert council["eve"].id not in built.child_ids and council["farah"].id not in built.child_ids
     assert sorted(row["CHILD"] for row in built.tables["Header"]) == sorted([chloe, dawit, bilal])
     assert built.tables["UASC"] == [{"CHILD": dawit, "SEX": "M", "DOB": "29/02/2008", "DUC": "28/02/2026"}]
     assert built.tables["OC2"] == [{
