@@ -145,7 +145,6 @@ NOT_RECORDED = {
     ("191", "OC2"): "substance misuse is not recorded",
     ("543", "OC2"): "convictions are not recorded",
     ("SW13STG1", "SWEpisodes"): "why a social worker changed is not recorded",
-    ("SW15STG2", "SWEpisodes"): "why a social worker changed is not recorded",
 }
 
 
