@@ -5,7 +5,9 @@ the same files.
     .venv/bin/python benchmarks/ssda903.py --children 500
 
 It migrates a new SQLite database in a temporary directory, writes N children looked after through
-the 2025-26 year with one to three placements and two reviews each (bulk inserts, not the demo),
+the 2025-26 year with one to three placements, two reviews, a social worker and a health assessment
+each, a fifth of them missing once, and one care leaver aged 19 for every five children with the
+adviser's contacts (bulk inserts, not the demo),
 then times `export_return` (reading, deriving the episodes, logging each child read, writing the
 CSV files) and `validate_return` (csc-validator-be-903 in its own environment) on those files. It
 prints what it measured; it asserts nothing about time.
@@ -70,9 +72,15 @@ def main() -> None:
 
 
 def _populate(count: int, rng: random.Random) -> None:
+    from harbour.accounts.models import Allocation, Role, User
     from harbour.children.models import Child, LegalStatusPeriod, PeriodLookedAfter
+    from harbour.leaving_care.models import AdviserContact
     from harbour.placements.models import Placement
-    from harbour.reviews.models import Review
+    from harbour.reviews.models import HealthAssessment, Review
+    from harbour.uasc.models import MissingEpisode
+
+    worker = User.objects.create(username="bench-worker", role=Role.SOCIAL_WORKER, social_work_england_number="SW1")
+    adviser = User.objects.create(username="bench-adviser", role=Role.PERSONAL_ADVISER)
 
     homes = [("U6", "PR1", "SC123456", "LS2 7EW"), ("K2", "PR4", "SC654321", "LS1 4AD"),
              ("U4", "PR4", "SC222222", "LS1 4AE")]
@@ -80,11 +88,32 @@ def _populate(count: int, rng: random.Random) -> None:
                       is_uasc=True, date_of_birth=dt.date(2008, 1, 1) + dt.timedelta(days=rng.randrange(1500)))
                 for n in range(count)]
     Child.unscoped.bulk_create(children)
+    # One care leaver for every five children in care, 19 in the year, with the adviser's contacts.
+    leavers = [Child(given_names=f"Care leaver {n}", sex=rng.choice("MF"), ethnicity="AOTH", upn_unknown_reason="UN2",
+                     date_of_birth=dt.date(2006, 4, 1) + dt.timedelta(days=rng.randrange(360)))
+               for n in range(count // 5)]
+    Child.unscoped.bulk_create(leavers)
     periods, statuses, placements, reviews = [], [], [], []
+    allocations, health, missing, contacts = [], [], [], []
+    for leaver in leavers:
+        left = leaver.date_of_birth.replace(year=leaver.date_of_birth.year + 18)
+        periods.append(PeriodLookedAfter(child=leaver, start=left - dt.timedelta(days=900), end=left,
+                                         reason_ceased="E5"))
+        for days in (-40, 5, 70):
+            contacts.append(AdviserContact(child=leaver, adviser=adviser, in_touch="YES", activity="F5",
+                                           accommodation="D", accommodation_suitable=True,
+                                           contacted_on=left.replace(year=left.year + 1) + dt.timedelta(days=days)))
     for child in children:
         start = dt.date(2024, 1, 1) + dt.timedelta(days=rng.randrange(400))
         periods.append(PeriodLookedAfter(child=child, start=start))
         statuses.append(LegalStatusPeriod(child=child, legal_status="V2", start=start))
+        allocations.append(Allocation(child=child, worker=worker, kind=Allocation.Kind.SOCIAL_WORKER, start=start))
+        health.append(HealthAssessment(child=child, assessed_on=start + dt.timedelta(days=20),
+                                       dental_check_on=start + dt.timedelta(days=20), immunisations_up_to_date=True))
+        if rng.random() < 0.2:
+            gone = start + dt.timedelta(days=rng.randrange(10, 400))
+            missing.append(MissingEpisode(child=child, kind=rng.choice("MA"), started_on=gone,
+                                          ended_on=gone + dt.timedelta(days=1), recorded_by=worker))
         moves = sorted({start + dt.timedelta(days=rng.randrange(30, 500)) for _ in range(rng.randrange(3))})
         starts = [start, *moves]
         for index, begins in enumerate(starts):
@@ -99,6 +128,10 @@ def _populate(count: int, rng: random.Random) -> None:
     LegalStatusPeriod.objects.bulk_create(statuses)
     Placement.objects.bulk_create(placements)
     Review.objects.bulk_create(reviews)
+    Allocation.objects.bulk_create(allocations)
+    HealthAssessment.objects.bulk_create(health)
+    MissingEpisode.objects.bulk_create(missing)
+    AdviserContact.objects.bulk_create(contacts)
 
 
 if __name__ == "__main__":

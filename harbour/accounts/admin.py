@@ -8,7 +8,7 @@ from .models import ApiToken, PartnerAgency, Team, User
 class UserAdmin(BaseUserAdmin):
     list_display = ("username", "first_name", "last_name", "role", "team", "is_active")
     list_filter = ("role", "team", "is_active")
-    fieldsets = (*BaseUserAdmin.fieldsets, ("Harbour", {"fields": ("role", "team", "partner_agency", "job_title", "caseload_limit")}))
+    fieldsets = (*BaseUserAdmin.fieldsets, ("Harbour", {"fields": ("role", "team", "partner_agency", "job_title", "caseload_limit", "social_work_england_number")}))
 
 
 @admin.register(Team)

@@ -8,8 +8,11 @@ import uuid
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+
+from harbour.domain.ssda903_cohorts import parse_social_work_england_number
 
 
 class Role(models.TextChoices):
@@ -85,6 +88,13 @@ class PartnerAgency(models.Model):
         return self.name
 
 
+def validate_social_work_england_number(value: str) -> None:
+    try:
+        parse_social_work_england_number(value)
+    except ValueError as error:
+        raise ValidationError(str(error), code="invalid") from error
+
+
 class User(AbstractUser):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     role = models.CharField(max_length=40, choices=Role.choices, default=Role.SOCIAL_WORKER)
@@ -94,6 +104,18 @@ class User(AbstractUser):
     )
     job_title = models.CharField(max_length=120, blank=True)
     caseload_limit = models.PositiveSmallIntegerField(null=True, blank=True)
+    social_work_england_number = models.CharField(
+        "Social Work England registration number", max_length=10, blank=True,
+        validators=[validate_social_work_england_number],
+        help_text="Like SW123456. The SSDA903 return gives it as the social worker's SW_ID.",
+    )
+
+    def clean(self) -> None:
+        super().clean()
+        try:
+            self.social_work_england_number = parse_social_work_england_number(self.social_work_england_number)
+        except ValueError:
+            pass  # blank, or the field's validator names the mistake
 
     @property
     def display_name(self) -> str:

@@ -21,6 +21,7 @@ from typing import Any
 
 from django.db import transaction
 
+from harbour.accounts.models import Role, User
 from harbour.audit.services import record_event
 from harbour.children.codes import Ethnicity, LegalStatus, UpnUnknown
 from harbour.children.models import Child, LegalStatusPeriod, PeriodLookedAfter
@@ -33,14 +34,20 @@ from harbour.domain.ssda903 import (
     parse_date_903,
     valid_places,
 )
+from harbour.domain.ssda903_cohorts import oc3_birthday_in_year, uasc_status_ceased
+from harbour.leaving_care.codes import AccommodationType, Activity, InTouch
+from harbour.leaving_care.models import AdviserContact
 from harbour.placements.codes import PlacementProviderCode, ReasonNewEpisode, ReasonPlacementChange
 from harbour.placements.models import Placement
 from harbour.reviews.models import Review
+from harbour.uasc.models import MissingEpisode
 
-from .models import ImportedRow, ReturnChild
+from .models import ImportedRow, PreviousPermanence, ReturnChild
 
 # The tables imported now; the others are read for their columns but not loaded (said in the report).
-LOADED = ("Header", "Episodes", "Reviews")
+LOADED = ("Header", "Episodes", "Reviews", "UASC", "OC3", "Missing", "PrevPerm")
+# Contacts and missing episodes from a past return are recorded by this account: it cannot sign in.
+IMPORT_ACCOUNT = "ssda903-import"
 _YEAR_IN_NAME = re.compile(r"(20\d\d)$")
 _UPN = re.compile(r"[A-Z]\d{11}[0-9A-Z]")
 
@@ -184,6 +191,112 @@ def _check_reviews(result: YearResult, file: str, rows: list[tuple[int, dict[str
     return good
 
 
+def _check_uasc(result: YearResult, file: str, rows: list[tuple[int, dict[str, str]]],
+                header: dict[str, dict[str, Any]]) -> list[dict[str, str]]:
+    check = _Checker(result, file)
+    good = []
+    for line, row in rows:
+        before = len(result.rejected)
+        facts = header.get(row.get("CHILD", ""))
+        if facts is None:
+            check.reject(line, "CHILD", f"'{row.get('CHILD', '')}' is not in the Header file")
+        ceased = check.date(line, row, "DUC")
+        born = facts and facts["DOB"]
+        if ceased and born and ceased > uasc_status_ceased(born):
+            check.reject(line, "DUC", "is after the 18th birthday; UASC status ends at 18 at the latest")
+        if len(result.rejected) == before:
+            good.append(row)
+    return good
+
+
+def _check_oc3(result: YearResult, year: CollectionYear, file: str, rows: list[tuple[int, dict[str, str]]],
+               header: dict[str, dict[str, Any]]) -> list[dict[str, str]]:
+    check = _Checker(result, file)
+    accommodation = {f"{letter}{digit}" for letter in AccommodationType.values if letter != "0" for digit in "12"}
+    good = []
+    for line, row in rows:
+        before = len(result.rejected)
+        facts = header.get(row.get("CHILD", ""))
+        if facts is None:
+            check.reject(line, "CHILD", f"'{row.get('CHILD', '')}' is not in the Header file")
+        elif facts["DOB"] and oc3_birthday_in_year(facts["DOB"], year) is None:
+            check.reject(line, "DOB", "the young person had no 17th to 21st birthday in the year")
+        answered = any(row.get(column) for column in ("IN_TOUCH", "ACTIV", "ACCOM"))
+        check.code(line, row, "IN_TOUCH", InTouch.values, required=answered)
+        check.code(line, row, "ACTIV", Activity.values, required=answered)
+        check.code(line, row, "ACCOM", accommodation | {"0"}, required=answered)
+        if len(result.rejected) == before:
+            good.append(row)
+    return good
+
+
+def _check_missing(result: YearResult, file: str, rows: list[tuple[int, dict[str, str]]],
+                   known: set[str]) -> list[dict[str, str]]:
+    check = _Checker(result, file)
+    good = []
+    for line, row in rows:
+        before = len(result.rejected)
+        if row.get("CHILD", "") not in known:
+            check.reject(line, "CHILD", f"'{row.get('CHILD', '')}' is not in the Header file")
+        check.code(line, row, "MISSING", MissingEpisode.Kind.values)
+        start = check.date(line, row, "MIS_START")
+        end = check.date(line, row, "MIS_END", required=False)
+        if start and end and end < start:
+            check.reject(line, "MIS_END", "is before MIS_START; the episode must end on or after the day it starts")
+        if len(result.rejected) == before:
+            good.append(row)
+    return good
+
+
+def _check_prev_perm(result: YearResult, file: str, rows: list[tuple[int, dict[str, str]]],
+                     known: set[str]) -> list[dict[str, str]]:
+    check = _Checker(result, file)
+    good = []
+    for line, row in rows:
+        before = len(result.rejected)
+        if row.get("CHILD", "") not in known:
+            check.reject(line, "CHILD", f"'{row.get('CHILD', '')}' is not in the Header file")
+        order = check.code(line, row, "PREV_PERM", PreviousPermanence.Order.values)
+        check.date(line, row, "DATE_PERM", required=False)
+        if order and order != PreviousPermanence.Order.NONE and not (row.get("LA_PERM") and row.get("DATE_PERM")):
+            check.reject(line, "DATE_PERM", "LA_PERM and DATE_PERM are needed for a previous order (rule 630)")
+        if len(result.rejected) == before:
+            good.append(row)
+    return good
+
+
+def _import_account() -> User:
+    account, created = User.objects.get_or_create(
+        username=IMPORT_ACCOUNT,
+        defaults={"first_name": "SSDA903", "last_name": "import", "role": Role.ADMINISTRATOR, "is_active": False},
+    )
+    if created:
+        account.set_unusable_password()
+        account.save(update_fields=["password"])
+    return account
+
+
+def _rebuild_leaving_care(child: Child, stored: dict[str, list[dict[str, str]]], account: User) -> None:
+    """The child's imported missing episodes and OC3 contacts from all its imported rows; what
+    people recorded in Harbour is left alone."""
+    MissingEpisode.objects.filter(child=child, recorded_by=account).delete()
+    MissingEpisode.objects.bulk_create([
+        MissingEpisode(child=child, kind=row["MISSING"], started_on=parse_date_903(row["MIS_START"]),
+                       ended_on=parse_date_903(row["MIS_END"]) if row["MIS_END"] else None, recorded_by=account,
+                       note="From a past SSDA903 return")
+        for row in stored["Missing"]
+    ])
+    AdviserContact.objects.filter(child=child, adviser=account).delete()
+    AdviserContact.objects.bulk_create([
+        # The return says how things stood around the birthday, so the contact is dated on it.
+        AdviserContact(child=child, contacted_on=date.fromisoformat(row["_BIRTHDAY"]), adviser=account,
+                       in_touch=row["IN_TOUCH"], activity=row["ACTIV"], accommodation=row["ACCOM"][0],
+                       accommodation_suitable=None if row["ACCOM"] == "0" else row["ACCOM"][1:] == "1",
+                       note="From a past SSDA903 return")
+        for row in stored["OC3"] if row.get("IN_TOUCH")
+    ])
+
+
 def _sort_key(row: dict[str, str]) -> date:
     return parse_date_903(row["DECOM"])
 
@@ -243,7 +356,8 @@ def _rebuild(child: Child, code: str, episode_rows: list[dict[str, str]]) -> Non
 
 
 def _load(result: YearResult, header: dict[str, dict[str, Any]], episodes: list[dict[str, str]],
-          reviews: list[dict[str, str]]) -> None:
+          reviews: list[dict[str, str]], uasc: list[dict[str, str]], oc3: list[dict[str, str]],
+          missing: list[dict[str, str]], prev_perm: list[dict[str, str]]) -> None:
     codes = ReturnChild.objects.filter(code__in=header).select_related("child")
     by_code = {identity.code: identity for identity in codes}
     for code, facts in header.items():
@@ -258,7 +372,21 @@ def _load(result: YearResult, header: dict[str, dict[str, Any]], episodes: list[
                 date_of_birth=facts["DOB"], sex=facts["SEX"], ethnicity=facts["ETHNIC"], **_upn(facts["UPN"]))
     existing = {(row.child_id, row.table, row.key): row for row in ImportedRow.objects.filter(
         child_id__in=[identity.child_id for identity in by_code.values()])}
-    for table, rows, key in (("Episodes", episodes, "DECOM"), ("Reviews", reviews, "REVIEW")):
+    collection = CollectionYear(result.year)
+    for row in oc3:
+        # Keyed by the birthday it answers for, which also dates the contact it becomes.
+        born = header[row["CHILD"]]["DOB"]
+        found = oc3_birthday_in_year(born, collection) if born else None
+        row["_BIRTHDAY"] = found[1].isoformat() if found else ""
+    for row in uasc:
+        row["_UASC"] = "UASC"
+    for row in prev_perm:
+        child_id = by_code[row["CHILD"]].child_id
+        PreviousPermanence.objects.update_or_create(child_id=child_id, defaults={
+            "order": row["PREV_PERM"], "local_authority": row["LA_PERM"],
+            "made_on": parse_date_903(row["DATE_PERM"]) if row["DATE_PERM"] else None})
+    for table, rows, key in (("Episodes", episodes, "DECOM"), ("Reviews", reviews, "REVIEW"), ("UASC", uasc, "_UASC"),
+                             ("OC3", oc3, "_BIRTHDAY"), ("Missing", missing, "MIS_START")):
         for row in rows:
             child_id = by_code[row["CHILD"]].child_id
             kept = existing.get((child_id, table, row[key]))
@@ -272,14 +400,18 @@ def _load(result: YearResult, header: dict[str, dict[str, Any]], episodes: list[
     for imported in ImportedRow.objects.filter(child_id__in=touched):
         stored[imported.child_id][imported.table].append(imported.data)
     code_of = {identity.child_id: code for code, identity in by_code.items()}
+    account = _import_account()
+    Child.unscoped.filter(id__in=[by_code[row["CHILD"]].child_id for row in uasc]).update(is_uasc=True)
     for child in Child.unscoped.filter(id__in=touched):
+        _rebuild_leaving_care(child, stored[child.id], account)
         _rebuild(child, code_of[child.id], stored[child.id]["Episodes"])
         Review.objects.filter(child=child).delete()
         Review.objects.bulk_create([
             Review(child=child, held_on=parse_date_903(row["REVIEW"]), participation=row["REVIEW_CODE"])
             for row in stored[child.id]["Reviews"]
         ])
-    result.loaded = {"Header": len(header), "Episodes": len(episodes), "Reviews": len(reviews)}
+    result.loaded = {"Header": len(header), "Episodes": len(episodes), "Reviews": len(reviews), "UASC": len(uasc),
+                     "OC3": len(oc3), "Missing": len(missing), "PrevPerm": len(prev_perm)}
 
 
 def _upn(value: str) -> dict[str, str]:
@@ -309,12 +441,20 @@ def import_year(directory: Path, *, year: int, today: date, actor: Any = None) -
     episodes = _check_episodes(result, collection, file, rows, known)
     file, rows = tables.get("Reviews", ("", []))
     reviews = _check_reviews(result, file, rows, known)
+    file, rows = tables.get("UASC", ("", []))
+    uasc = _check_uasc(result, file, rows, header)
+    file, rows = tables.get("OC3", ("", []))
+    oc3 = _check_oc3(result, collection, file, rows, header)
+    file, rows = tables.get("Missing", ("", []))
+    missing = _check_missing(result, file, rows, known)
+    file, rows = tables.get("PrevPerm", ("", []))
+    prev_perm = _check_prev_perm(result, file, rows, known)
     result.not_loaded = sorted(set(tables) - set(LOADED))
     if result.rejected:
         return result
     try:
         with transaction.atomic():
-            _load(result, header, episodes, reviews)
+            _load(result, header, episodes, reviews, uasc, oc3, missing, prev_perm)
             _record(result, directory, actor)
     except EpisodesOverlap as error:
         result.loaded = {}

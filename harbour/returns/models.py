@@ -85,3 +85,22 @@ class ImportedRow(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["child", "table", "key"], name="one_imported_row_per_key")]
+
+
+class PreviousPermanence(models.Model):
+    """Whether a child who came into care had been adopted, or had a special guardianship, residence or
+    child arrangements order, before: the SSDA903 PrevPerm file (reference 4.10), asked of every child
+    who starts to be looked after (validator rule 630)."""
+
+    class Order(models.TextChoices):
+        ADOPTION = "P1", "Adopted"
+        SPECIAL_GUARDIANSHIP = "P2", "Special guardianship order"
+        RESIDENCE = "P3", "Residence order or child arrangements order"
+        UNKNOWN = "P4", "Had an order, of a kind not known"
+        NONE = "Z1", "No previous permanence order"
+
+    child = models.OneToOneField("children.Child", primary_key=True, on_delete=models.CASCADE,
+                                 related_name="previous_permanence")
+    order = models.CharField(max_length=2, choices=Order.choices)
+    local_authority = models.CharField(max_length=10, blank=True, help_text="LA_PERM: the council that made it.")
+    made_on = models.DateField(null=True, blank=True, help_text="DATE_PERM")

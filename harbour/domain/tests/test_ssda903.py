@@ -108,8 +108,8 @@ def test_valid_places_by_year(ending: int, place: str, valid: bool) -> None:
 
 
 def _child(*, dob: str = "2010-03-14", starts: int = 1, place: str = "U6", leaver: bool = False,
-           previous: bool = False) -> r.ChildInReturn:
-    rows = [{"RNE": "S", "PLACE": place} for _ in range(starts)]
+           previous: bool = False, dec: str = "") -> r.ChildInReturn:
+    rows = [{"RNE": "S", "PLACE": place, "DEC": dec} for _ in range(starts)]
     return r.ChildInReturn(d(dob), rows, is_care_leaver=leaver, previous_year_loaded=previous)
 
 
@@ -123,6 +123,11 @@ FALSE_POSITIVES = [
     ("1016", 2026, _child(dob="2008-03-31"), True, "18th-birthday-on-31-march"),
     ("1016", 2026, _child(dob="2008-03-30"), False, "18th-birthday-on-30-march-is-real"),
     ("1016", 2025, _child(dob="2006-03-31"), False, "18th-birthday-31-march-other-year"),
+    ("575", 2026, _child(), True, "open-missing-episode-child-still-looked-after"),
+    ("577", 2026, _child(), True, "open-missing-episode-577-child-still-looked-after"),
+    ("577", 2026, _child(dec="01/03/2026"), False, "open-missing-episode-after-leaving-care-is-real"),
+    ("SW17STG2", 2026, _child(dec="01/03/2026"), True, "left-care-before-31-march-no-open-social-worker"),
+    ("SW17STG2", 2026, _child(), False, "still-looked-after-needs-an-open-social-worker"),
     ("103", 2026, _child(), False, "any-other-rule-is-real"),
 ]
 

@@ -13,13 +13,14 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from harbour.accounts.models import Role
+from harbour.accounts.models import Allocation, Role
 from harbour.audit.models import AccessLogEntry, AuditEvent
 from harbour.children import services as child_services
 from harbour.children.models import Child
 from harbour.domain.ssda903 import CollectionYear
 from harbour.placements.models import Placement
 from harbour.returns.export import build_return, child_code
+from harbour.returns.models import PreviousPermanence
 from harbour.reviews.models import Review
 
 TODAY = dt.date(2026, 11, 20)
@@ -58,7 +59,15 @@ def amir(make_child: Any, worker: Any) -> Any:
             urn="SC654321", postcode="LS1 4AD")
     Review.objects.create(child=child, held_on=dt.date(2025, 7, 4), participation="PN1")
     Review.objects.create(child=child, held_on=dt.date(2026, 4, 2), participation="PN1")  # next year
+    _came_into_care(child, dt.date(2025, 6, 10))
     return child
+
+
+def _came_into_care(child: Any, start: dt.date) -> None:
+    """What the return asks of a child who comes into care: their social worker from that day (make_child
+    allocates from "today") and whether they had a permanence order before (none)."""
+    Allocation.objects.filter(child=child, kind=Allocation.Kind.SOCIAL_WORKER).update(start=start)
+    PreviousPermanence.objects.create(child=child, order=PreviousPermanence.Order.NONE)
 
 
 def test_the_return_is_derived_from_the_record(amir: Any) -> None:
@@ -70,13 +79,15 @@ def test_the_return_is_derived_from_the_record(amir: Any) -> None:
     assert built.tables["Episodes"] == [
         {"CHILD": code, "DECOM": "10/06/2025", "RNE": "S", "LS": "V2", "CIN": "N8", "PLACE": "U6",
          "PLACE_PROVIDER": "PR1", "DEC": "01/09/2025", "REC": "X1", "REASON_PLACE_CHANGE": "CARPL",
-         "HOME_POST": "LS1 4AB", "PL_POST": "LS2 7EW", "URN": "SC123456"},
+         "HOME_POST": "", "PL_POST": "LS2 7EW", "URN": "SC123456"},
         {"CHILD": code, "DECOM": "01/09/2025", "RNE": "P", "LS": "V2", "CIN": "N8", "PLACE": "K2",
          "PLACE_PROVIDER": "PR4", "DEC": "", "REC": "", "REASON_PLACE_CHANGE": "",
-         "HOME_POST": "LS1 4AB", "PL_POST": "LS1 4AD", "URN": "SC654321"},
+         "HOME_POST": "", "PL_POST": "LS1 4AD", "URN": "SC654321"},
     ]
     assert built.tables["Reviews"] == [{"CHILD": code, "DOB": "01/05/2009", "REVIEW": "04/07/2025",
                                         "REVIEW_CODE": "PN1"}]
+    assert built.tables["PrevPerm"] == [{"CHILD": code, "DOB": "01/05/2009", "PREV_PERM": "Z1", "LA_PERM": "",
+                                         "DATE_PERM": ""}]
 
 
 def test_an_episode_ending_after_31_march_is_returned_open(make_child: Any, worker: Any) -> None:
@@ -121,7 +132,8 @@ def test_the_export_reads_in_a_fixed_number_of_queries(make_child: Any, worker: 
 def test_the_command_writes_the_files_and_logs_each_child_read(amir: Any, tmp_path: Path) -> None:
     call_command("export_903", "--year", "2026", "--out", str(tmp_path / "2026"))
     files = sorted(p.name for p in (tmp_path / "2026").iterdir())
-    assert files == ["episodes.csv", "header.csv", "reviews.csv"]
+    assert files == ["ad1.csv", "episodes.csv", "header.csv", "missing.csv", "oc2.csv", "oc3.csv",
+                     "placedadoption.csv", "prevperm.csv", "reviews.csv", "swepisodes.csv", "uasc.csv"]
     assert (tmp_path / "2026" / "header.csv").read_text().splitlines()[0] == "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB"
     logged = AccessLogEntry.objects.filter(route="export-903")
     assert [(row.child_id, row.purpose) for row in logged] == [(amir.id, "SSDA903 return 2025-26")]

@@ -19,7 +19,7 @@ from harbour.returns.export import child_code
 from harbour.returns.models import ReturnFinding, ReturnRun
 from harbour.reviews.models import Review
 
-from .test_export import LEEDS, _looked_after, _placed
+from .test_export import LEEDS, _came_into_care, _looked_after, _placed
 
 
 @pytest.fixture(autouse=True)
@@ -49,6 +49,7 @@ def _child_in_care(make_child: Any, worker: Any, participation: str = "PN1", **i
     _placed(child, dt.date(2025, 6, 10), None, carer="Rahimi", placement_type="U6", urn="SC123456",
             postcode="LS2 7EW")
     Review.objects.create(child=child, held_on=dt.date(2025, 7, 4), participation=participation)
+    _came_into_care(child, dt.date(2025, 6, 10))
     return child
 
 
@@ -64,7 +65,8 @@ def test_an_analyst_runs_the_return_and_reads_each_error_linked_to_its_child(
     run = ReturnRun.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/returns/runs/{run.id}/"
     assert (run.state, run.progress, run.requested_by, run.children, run.errors) == ("done", 100, analyst, 2, 1)
-    assert run.rows == {"Header": 2, "Episodes": 2, "Reviews": 2}
+    assert run.rows == {"Header": 2, "Episodes": 2, "Reviews": 2, "UASC": 2, "OC2": 0, "OC3": 0, "AD1": 0,
+                        "PlacedAdoption": 0, "PrevPerm": 2, "Missing": 0, "SWEpisodes": 2}
     [finding] = ReturnFinding.objects.filter(run=run)
     row = 2 + sorted([wrong.id, other.id]).index(wrong.id)  # the return lists children by record id
     assert (finding.rule, finding.child_id, finding.table, finding.row) == ("440", wrong.id, "Reviews", row)
@@ -75,7 +77,8 @@ def test_an_analyst_runs_the_return_and_reads_each_error_linked_to_its_child(
 
     download = client.get(f"/returns/runs/{run.id}/download/")
     names = sorted(zipfile.ZipFile(io.BytesIO(download.content)).namelist())
-    assert names == ["episodes.csv", "header.csv", "reviews.csv"]
+    assert names == ["ad1.csv", "episodes.csv", "header.csv", "missing.csv", "oc2.csv", "oc3.csv", "placedadoption.csv",
+                     "prevperm.csv", "reviews.csv", "swepisodes.csv", "uasc.csv"]
     assert AuditEvent.objects.filter(record_type="ssda903_download", actor=analyst).count() == 1
     assert AccessLogEntry.objects.filter(route="export-903", user=analyst).count() == 2
 
