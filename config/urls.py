@@ -19,6 +19,7 @@ urlpatterns = [
     path("leaving-care/", include("harbour.leaving_care.urls")),
     path("forecasting/", include("harbour.forecasting.urls")),
     path("retention/", include("harbour.retention.urls")),
+    path("documents/", include("harbour.documents.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

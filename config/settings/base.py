@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "harbour.uasc",
     "harbour.forecasting",
     "harbour.retention",
+    "harbour.documents",
 ]
 
 MIDDLEWARE = [
