@@ -21,14 +21,16 @@ $$ LANGUAGE plpgsql;
 WITH_REDACTION = """
 CREATE OR REPLACE FUNCTION harbour_audit_is_append_only() RETURNS trigger AS $$
 BEGIN
-  IF TG_OP = 'UPDATE' AND TG_TABLE_NAME = 'audit_auditevent'
-     AND OLD.child_id IS NOT NULL
-     AND current_setting('harbour.destroying_child', true) = OLD.child_id::text
-     AND NEW.id = OLD.id AND NEW.at = OLD.at AND NEW.actor_id IS NOT DISTINCT FROM OLD.actor_id
-     AND NEW.action = OLD.action AND NEW.record_type = OLD.record_type AND NEW.record_id = OLD.record_id
-     AND NEW.child_id = OLD.child_id AND NEW.request_id = OLD.request_id AND NEW.via = OLD.via
-     AND NEW.changes ? 'destroyed' THEN
-    RETURN NEW;
+  -- Nested, because PL/pgSQL may evaluate every part of a condition and only audit events have these fields.
+  IF TG_OP = 'UPDATE' AND TG_TABLE_NAME = 'audit_auditevent' THEN
+    IF OLD.child_id IS NOT NULL
+       AND current_setting('harbour.destroying_child', true) = OLD.child_id::text
+       AND NEW.id = OLD.id AND NEW.at = OLD.at AND NEW.actor_id IS NOT DISTINCT FROM OLD.actor_id
+       AND NEW.action = OLD.action AND NEW.record_type = OLD.record_type AND NEW.record_id = OLD.record_id
+       AND NEW.child_id = OLD.child_id AND NEW.request_id = OLD.request_id AND NEW.via = OLD.via
+       AND NEW.changes ? 'destroyed' THEN
+      RETURN NEW;
+    END IF;
   END IF;
   RAISE EXCEPTION 'permission denied: % rows are append-only', TG_TABLE_NAME
     USING ERRCODE = 'insufficient_privilege';
