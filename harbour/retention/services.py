@@ -13,12 +13,14 @@ from typing import Any
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from harbour.accounts.models import Role
 from harbour.audit.models import AuditEvent
 from harbour.audit.services import record_event
 from harbour.children.models import Child
+from harbour.core.models import OutboxMessage
 from harbour.domain.retention import is_due
 
 from .models import DestructionProposal, LegalHold, Tombstone
@@ -123,7 +125,20 @@ def rows_linked_to(child_id: uuid.UUID) -> dict[type[models.Model], set[Any]]:
         frontier = {model: pks for model, pks in new.items() if pks}
         for model, pks in frontier.items():
             found[model] |= pks
+    # Emails waiting or sent about any of these rows name them by type and identifier, not by key.
+    outbox = set(OutboxMessage.objects.filter(
+        _any_of(Q(about_type=model._meta.label, about_id__in=pks) for model, pks in found.items() if pks)
+    ).values_list("pk", flat=True))
+    if outbox:
+        found[OutboxMessage] |= outbox
     return {model: pks for model, pks in found.items() if pks}
+
+
+def _any_of(conditions: Any) -> Q:
+    combined = Q(pk__in=[])
+    for condition in conditions:
+        combined |= condition
+    return combined
 
 
 def _redact_audit_events(child_id: uuid.UUID, tombstone_id: uuid.UUID) -> int:

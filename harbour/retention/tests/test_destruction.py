@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from harbour.accounts.models import PartnerAgency, Role
 from harbour.audit.models import AppendOnlyError, AuditEvent
 from harbour.children.models import Child, LegalStatusPeriod, PeriodLookedAfter
+from harbour.core.models import OutboxMessage
 from harbour.retention import services
 from harbour.retention.models import DestructionProposal, LegalHold, Tombstone
 from harbour.retention.selectors import due_records
@@ -42,6 +43,8 @@ def old_record(make_user: Any, make_child: Any, make_agency: Any, share_with: An
         share_with(child, make_agency(PartnerAgency.Kind.HEALTH), by=worker)
         hold = LegalHold.objects.create(child=child, reason="Old inquiry", placed_by=worker)
         services.release_hold(actor=worker, hold=hold)
+        OutboxMessage.objects.create(to="x@example.org", subject="About the child", body="-",
+                                     about_type="children.Child", about_id=child.pk)
         return child
     return make
 
@@ -90,6 +93,9 @@ def test_destruction_removes_every_row_linked_to_the_child_and_nothing_else(admi
         if table in {"retention_tombstone", "audit_auditevent", "retention_destructionproposal"}:
             continue
         assert totals_after[table] == before - tombstone.rows_destroyed.get(table, 0), table
+    assert tombstone.rows_destroyed["core_outboxmessage"] == 1
+    assert not OutboxMessage.objects.filter(about_id=doomed.pk).exists()
+    assert OutboxMessage.objects.filter(about_id=twin.pk).exists()
     for table, count in direct_before.items():
         if count:
             assert tombstone.rows_destroyed[table] >= count, table
