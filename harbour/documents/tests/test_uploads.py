@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from harbour.accounts.models import PartnerAgency, Role
@@ -208,3 +209,21 @@ def test_destroying_the_record_removes_its_files_after_commit(world, signed_in, 
     assert stone.rows_destroyed["documents_document"] == 1
     assert not Document.objects.exists()
     assert stored_files(documents_root) == []
+
+
+def test_the_api_lists_a_childs_documents_in_scope_and_404_outside(world, signed_in, make_user, make_team):
+    from harbour.accounts.models import ApiToken
+
+    upload(signed_in(world["worker"]), world["child"], PDF, name="plan.pdf")
+    document = Document.objects.get()
+    _, raw = ApiToken.issue(user=world["worker"], name="test")
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    listed = api.get(f"/api/v1/documents/children/{world['child'].pk}")
+    assert listed.status_code == 200
+    assert listed.json() == [{"id": str(document.pk), "kind": "age_assessment", "name": "plan.pdf",
+                              "content_type": "application/pdf", "size": len(PDF),
+                              "uploaded_at": listed.json()[0]["uploaded_at"],
+                              "download": f"/documents/{document.pk}/"}]
+    _, other = ApiToken.issue(user=make_user(Role.SOCIAL_WORKER, team=make_team()), name="test")
+    outsider = Client(HTTP_AUTHORIZATION=f"Bearer {other}")
+    assert outsider.get(f"/api/v1/documents/children/{world['child'].pk}").status_code == 404
