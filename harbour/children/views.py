@@ -62,6 +62,7 @@ def child_nav(child: Child, active: str) -> list[dict[str, Any]]:
     items += [("Asylum claim", "uasc:asylum")] if child.is_uasc else []
     items += [("Trafficking and missing", "uasc:safety")]
     items += [("Leaving care", "leaving_care:young_person")]
+    items += [("Documents", "documents:child")]
     return [{"text": text, "href": reverse(name, args=[child.pk]), "active": name == active} for text, name in items]
 
 
