@@ -63,11 +63,11 @@ def _insert_in_one_statement(events: list[Any]) -> None:
 
     if not events:
         return
-    connection = connections[router.db_for_write(AuditEvent)]
+    connection = connections[router.db_for_write(AuditEvent) or "default"]
     fields = AuditEvent._meta.concrete_fields
     quote = connection.ops.quote_name
     # Only the model's own table and column names are formatted in; every value is a parameter.
-    columns = ", ".join(quote(f.column) for f in fields)
+    columns = ", ".join(quote(str(f.column)) for f in fields)
     placeholders = ", ".join(["%s"] * len(fields))
     sql = f"INSERT INTO {quote(AuditEvent._meta.db_table)} ({columns}) VALUES ({placeholders})"  # noqa: S608
     params = [[f.get_db_prep_save(f.pre_save(event, True), connection) for f in fields] for event in events]
@@ -79,7 +79,7 @@ def _has_child(model: type[models.Model]) -> bool:
     return any(field.attname == "child_id" for field in model._meta.concrete_fields)
 
 
-class CapturedBulkQuerySet(models.QuerySet):
+class CapturedBulkQuerySet(models.QuerySet[Any]):
     """A case model's queryset whose bulk writes leave one audit event per row written."""
 
     def _columns(self, names: Iterable[str]) -> list[str]:
@@ -98,13 +98,14 @@ class CapturedBulkQuerySet(models.QuerySet):
                 (row["pk"], before.get(row["pk"], {}), {k: v for k, v in row.items() if k != "pk"}) for row in after))
         return count
 
-    def bulk_update(self, objs: Iterable[models.Model], fields: Sequence[str], *args: Any, **kwargs: Any) -> int:
+    def bulk_update(self, objs: Iterable[Any], fields: Iterable[str], batch_size: int | None = None) -> int:
         objs = list(objs)
+        fields = list(fields)
         columns = self._columns(fields)
         with transaction.atomic(using=self.db):
             base = self.model._base_manager.using(self.db)
             before = {row.pop("pk"): row for row in base.filter(pk__in=[o.pk for o in objs]).values("pk", *columns)}
-            count = super().bulk_update(objs, fields, *args, **kwargs)
+            count = super().bulk_update(objs, fields, batch_size=batch_size)
             _events(self.model, "update", (
                 (obj.pk, before.get(obj.pk, {}), {column: getattr(obj, column) for column in columns}) for obj in objs))
         return count
@@ -118,7 +119,7 @@ class CapturedBulkQuerySet(models.QuerySet):
         return created
 
 
-def _captured(queryset_class: type[models.QuerySet]) -> type[models.QuerySet]:
+def _captured(queryset_class: type[models.QuerySet[Any]]) -> type[models.QuerySet[Any]]:
     if issubclass(queryset_class, CapturedBulkQuerySet):
         return queryset_class
     return type(f"Captured{queryset_class.__name__}", (CapturedBulkQuerySet, queryset_class), {})
