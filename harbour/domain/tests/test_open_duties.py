@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from harbour.domain.deadlines import (
@@ -130,7 +130,8 @@ def timelines(draw: st.DrawFn) -> CaseTimeline:
     )
 
 
-@property_test
+# No deadline: each example builds a working-day calendar for its years, slow on a busy machine.
+@settings(property_test, deadline=None)
 @given(timelines())
 def test_for_any_history_the_rule_is_empty_exactly_when_the_engine_is(timeline: CaseTimeline) -> None:
     calendar = england_calendar_for_timeline(timeline, TODAY)
