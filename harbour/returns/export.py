@@ -74,10 +74,18 @@ def _child_episodes(periods: list[Any], statuses: list[Any], placements: list[An
 
 
 def _category_of_need(child: Child, imported: dict[str, str], decom: str) -> str:
-    # A past return's category for the episode, when the episode came from one (import-903); N8 absent
-    # parenting for an unaccompanied child (reference 4.3). Other children's category is not yet
-    # recorded in Harbour, so it is left blank for the validator to ask for.
-    return imported.get(decom) or ("N8" if child.is_uasc else "")
+    # A past return's category for the episode, when the episode came from one (import-903); else the
+    # category recorded on the child's legal status page; else N8 absent parenting for an unaccompanied
+    # child (reference 4.3). Nothing recorded is left blank for the validator to ask for.
+    return imported.get(decom) or child.category_of_need or ("N8" if child.is_uasc else "")
+
+
+def _mother(child: Child) -> tuple[str, str]:
+    # Header MOTHER (1 or 0) and MC_DOB are asked of girls and young women only (rules 393, 607);
+    # not recorded stays blank so that the validator asks for it.
+    if child.sex != "F" or child.is_mother is None:
+        return "", ""
+    return ("1", date_903(child.mother_child_date_of_birth)) if child.is_mother else ("0", "")
 
 
 def build_return(year: CollectionYear, children: QuerySet[Child]) -> Return:
@@ -107,7 +115,7 @@ def build_return(year: CollectionYear, children: QuerySet[Child]) -> Return:
         result.child_codes[child.id] = code
         result.tables["Header"].append({
             "CHILD": code, "SEX": header_sex(child.sex, year), "DOB": born, "ETHNIC": child.ethnicity,
-            "UPN": child.upn or child.upn_unknown_reason, "MOTHER": "", "MC_DOB": "",
+            "UPN": child.upn or child.upn_unknown_reason, **dict(zip(("MOTHER", "MC_DOB"), _mother(child), strict=True)),
         })
         for episode in _child_episodes(periods[child.id], statuses[child.id], placements[child.id]):
             if not year.includes(episode.decom, episode.dec):
