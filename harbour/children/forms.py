@@ -174,7 +174,7 @@ class ReturnFactsForm(GovukForm):
     )
     is_mother = forms.ChoiceField(
         label="Is she a mother? (girls and young women only)", widget=forms.RadioSelect, required=False,
-        choices=[("yes", "Yes"), ("no", "No"), ("", "Not applicable")],
+        choices=[("yes", "Yes"), ("no", "No")],  # neither: not applicable (a boy), or not yet asked
     )
     mother_child_date_of_birth = GovukDateField(
         label="Date of birth of her first child (optional)", required=False, past_or_today=True,
