@@ -17,7 +17,14 @@ from django.db.models import Q, QuerySet
 
 from harbour.children.models import Child, LegalStatusPeriod, PeriodLookedAfter
 from harbour.core.csv_export import csv_rows
-from harbour.domain.episodes import CarePeriod, Episode, LegalStatusSpell, PlacementFacts, episodes
+from harbour.domain.episodes import (
+    SHORT_BREAK_STATUSES,
+    CarePeriod,
+    Episode,
+    LegalStatusSpell,
+    PlacementFacts,
+    episodes,
+)
 from harbour.domain.ssda903 import COLUMNS, CollectionYear, date_903, header_sex
 from harbour.placements.models import Placement
 from harbour.reviews.models import Review
@@ -117,6 +124,7 @@ def build_return(year: CollectionYear, children: QuerySet[Child]) -> Return:
             "CHILD": code, "SEX": header_sex(child.sex, year), "DOB": born, "ETHNIC": child.ethnicity,
             "UPN": child.upn or child.upn_unknown_reason, **dict(zip(("MOTHER", "MC_DOB"), _mother(child), strict=True)),
         })
+        first_episode = len(result.tables["Episodes"])
         for episode in _child_episodes(periods[child.id], statuses[child.id], placements[child.id]):
             if not year.includes(episode.decom, episode.dec):
                 continue
@@ -129,6 +137,10 @@ def build_return(year: CollectionYear, children: QuerySet[Child]) -> Return:
                 "DEC": date_903(episode.dec), "REC": episode.rec, "REASON_PLACE_CHANGE": episode.reason_place_change,
                 "HOME_POST": episode.home_postcode, "PL_POST": episode.pl_postcode, "URN": episode.urn,
             })
+        own = result.tables["Episodes"][first_episode:]
+        if own and all(row["LS"] in SHORT_BREAK_STATUSES for row in own):
+            # Only short breaks (V3, V4) in the year: no MOTHER (rule 399).
+            result.tables["Header"][-1].update({"MOTHER": "", "MC_DOB": ""})
         for review in reviews[child.id]:
             result.tables["Reviews"].append({
                 "CHILD": code, "DOB": born, "REVIEW": date_903(review.held_on), "REVIEW_CODE": review.participation,

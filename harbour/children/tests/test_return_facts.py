@@ -136,6 +136,10 @@ def test_the_export_carries_the_facts(make_child: Any, worker: Any) -> None:
         _looked_after(child, worker, dt.date(2025, 6, 10))
         _placed(child, dt.date(2025, 6, 10), None, carer="Mrs Nowak", placement_type="U6", urn="SC123456",
                 postcode="LS2 7EW")
+    short_breaks = _child(make_child, worker)
+    child_services_period(short_breaks, worker)
+    services.child_record_return_facts(actor=worker, child=short_breaks, category_of_need="N2", is_mother=False,
+                                       mother_child_date_of_birth=None, today=TODAY)
     services.child_record_return_facts(actor=worker, child=girl, category_of_need="N5", is_mother=True,
                                        mother_child_date_of_birth=dt.date(2026, 1, 9), today=TODAY)
     services.child_record_return_facts(actor=worker, child=boy, category_of_need="N2", is_mother=None,
@@ -151,3 +155,13 @@ def test_the_export_carries_the_facts(make_child: Any, worker: Any) -> None:
     # Not recorded stays blank, for the validator to ask for (rules 393 and 504).
     assert (header[codes[unrecorded.pk]]["MOTHER"], needs[codes[unrecorded.pk]]) == ("", "")
     assert (needs[codes[girl.pk]], needs[codes[boy.pk]]) == ("N5", "N2")
+    # Only short breaks in the year (V4): no MOTHER (rule 399), though she is recorded as not a mother.
+    assert header[codes[short_breaks.pk]]["MOTHER"] == ""
+
+
+def child_services_period(child: Any, worker: Any) -> None:
+    services.period_looked_after_add(actor=worker, child=child, start=dt.date(2025, 6, 10), end=None, today=TODAY)
+    services.legal_status_add(actor=worker, child=child, legal_status="V4", start=dt.date(2025, 6, 10), end=None,
+                              today=TODAY)
+    _placed(child, dt.date(2025, 6, 10), None, carer="Mrs Nowak", placement_type="U6", urn="SC123456",
+            postcode="LS2 7EW")
