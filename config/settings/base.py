@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "harbour.returns",
     "harbour.uasc",
     "harbour.forecasting",
+    "harbour.reporting",
     "harbour.reporting.board",
 ]
 
