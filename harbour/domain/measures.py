@@ -23,6 +23,7 @@ from typing import TypeVar
 from harbour.domain.ages import add_months, age_on, birthday
 from harbour.domain.leaving_care import OC3_WINDOW_DAYS, care_leaver_status, oc3_contact_for
 from harbour.domain.review_measures import (
+    TOOK_PART,
     Occurrence,
     ReportingPeriod,
     ReviewHeld,
@@ -30,6 +31,7 @@ from harbour.domain.review_measures import (
     participation_by_code,
     share_in_time,
 )
+from harbour.domain.timescales import LeavingCareStatus
 from harbour.domain.types import Period
 
 __all__ = [
@@ -152,7 +154,8 @@ class Figure:
     period: ReportingPeriod
     numerator: int
     denominator: int
-    child_ids: tuple[str, ...]
+    child_ids: tuple[str, ...]  # every child the denominator counts
+    counted_ids: tuple[str, ...] = ()  # the children the numerator counts (a child may be in both)
 
     @property
     def percent(self) -> int | None:
@@ -192,8 +195,10 @@ class Measure:
             return f"£{value:,}"
         return f"{value:,}"
 
-    def _figure(self, period: ReportingPeriod, numerator: int, denominator: int, children: Iterable[str]) -> Figure:
-        return Figure(self.key, period, numerator, denominator, tuple(sorted(set(children))))
+    def _figure(self, period: ReportingPeriod, numerator: int, denominator: int, children: Iterable[str],
+                counted: Iterable[str] = ()) -> Figure:
+        return Figure(self.key, period, numerator, denominator, tuple(sorted(set(children))),
+                      tuple(sorted(set(counted))))
 
 
 class _InTime(Measure):
@@ -203,7 +208,8 @@ class _InTime(Measure):
 
     def compute(self, data: MeasureData, period: ReportingPeriod, today: date) -> Figure:
         counted = share_in_time(data.occurrences, self.kind, period, today)
-        return self._figure(period, counted.count, counted.of, (o.child_id for o in counted.considered))
+        return self._figure(period, counted.count, counted.of, (o.child_id for o in counted.considered),
+                            (o.child_id for o in counted.counted))
 
 
 class NtsTransfersInTime(Measure):
@@ -218,7 +224,8 @@ class NtsTransfersInTime(Measure):
         decided = [t for t in data.transfers if not t.withdrawn and period.covers(t.due)
                    and (t.arrived_on is not None or t.due < today)]
         in_time = [t for t in decided if t.arrived_on is not None and t.arrived_on <= t.due]
-        return self._figure(period, len(in_time), len(decided), (t.child_id for t in decided))
+        return self._figure(period, len(in_time), len(decided), (t.child_id for t in decided),
+                            (t.child_id for t in in_time))
 
 
 class ReviewsInTime(_InTime):
@@ -245,7 +252,8 @@ class Participation(Measure):
     def compute(self, data: MeasureData, period: ReportingPeriod, today: date) -> Figure:
         counted = participation_by_code(data.reviews, period)
         return self._figure(period, counted.took_part, counted.of,
-                            (r.child_id for r in counted.reviews if r.participation != "PN0"))
+                            (r.child_id for r in counted.reviews if r.participation != "PN0"),
+                            (r.child_id for r in counted.reviews if r.participation in TOOK_PART))
 
 
 class VisitsInTime(_InTime):
@@ -294,7 +302,7 @@ class ThreeOrMorePlacements(Measure):
         placements = _by_child(data.placements)
         three = [child for child in in_care
                  if sum(1 for p in placements[child] if p.start <= day and (p.end is None or p.end >= year_start)) >= 3]
-        return self._figure(period, len(three), len(in_care), in_care)
+        return self._figure(period, len(three), len(in_care), in_care, three)
 
 
 class LongTermStability(Measure):
@@ -315,7 +323,7 @@ class LongTermStability(Measure):
         placements = _by_child(data.placements)
         stable = [child for child in considered
                   if any(_open_on(p.start, p.end, day) and p.start <= two_years_ago for p in placements[child])]
-        return self._figure(period, len(stable), len(considered), considered)
+        return self._figure(period, len(stable), len(considered), considered, stable)
 
 
 # OC3 codes counted by the care leaver measures (reference.md 4.8).
@@ -343,7 +351,10 @@ def _leaver_birthdays(data: MeasureData, period: ReportingPeriod, today: date) -
             continue
         for age in CARE_LEAVER_AGES:
             day = birthday(facts.date_of_birth, age)
-            if not period.covers(day) or care_leaver_status(facts.date_of_birth, spells, day) is None:
+            # A former relevant young person the day before the birthday: the DfE cohort (looked after
+            # 13 weeks from 14, some of it after 16). On the 21st birthday itself the status has ended.
+            if not period.covers(day) or care_leaver_status(
+                    facts.date_of_birth, spells, day - timedelta(days=1)) != LeavingCareStatus.FORMER_RELEVANT:
                 continue
             nearest = oc3_contact_for(day, [c.contacted_on for c in contacts.get(child_id, [])])
             contact = next((c for c in contacts[child_id] if c.contacted_on == nearest), None) if nearest else None
@@ -364,7 +375,8 @@ class _CareLeavers(Measure):
     def compute(self, data: MeasureData, period: ReportingPeriod, today: date) -> Figure:
         birthdays = _leaver_birthdays(data, period, today)
         counted = [b for b in birthdays if b.contact is not None and self.counts(b.contact)]
-        return self._figure(period, len(counted), len(birthdays), (b.child_id for b in birthdays))
+        return self._figure(period, len(counted), len(birthdays), (b.child_id for b in birthdays),
+                            (b.child_id for b in counted))
 
 
 class CareLeaversInTouch(_CareLeavers):
