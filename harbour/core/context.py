@@ -50,6 +50,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     # The SSDA903 return is run by analysts, team managers and the director (harbour.returns).
     if user.role in {Role.PERFORMANCE_ANALYST, Role.TEAM_MANAGER, Role.DIRECTOR}:
         items.append({"text": "SSDA903", "href": "/returns/", "active": path.startswith("/returns/")})
+    # The performance dashboards (harbour.reporting).
+    if user.role in {Role.TEAM_LEADER, Role.TEAM_MANAGER, Role.IRO_MANAGER, Role.DIRECTOR, Role.PERFORMANCE_ANALYST}:
+        items.append({"text": "Performance", "href": "/performance/", "active": path.startswith("/performance/")})
     return {"nav_items": items}
 
 
