@@ -18,6 +18,7 @@ urlpatterns = [
     path("uasc/", include("harbour.uasc.urls")),
     path("leaving-care/", include("harbour.leaving_care.urls")),
     path("forecasting/", include("harbour.forecasting.urls")),
+    path("board/", include("harbour.reporting.board.views")),
     path("performance/", include("harbour.reporting.views")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -59,6 +59,7 @@ api.add_router("/uasc", uasc_router)
 api.add_router("/leaving-care", leaving_care_router)
 api.add_router("/forecasts", "harbour.api.forecasts.router")
 api.add_router("/performance", "harbour.api.performance.router")
+api.add_router("/board", "harbour.api.board.router")
 
 
 class SearchQuery(Schema):

@@ -78,7 +78,7 @@ class Comparison:
     nobody was counted (a zero denominator), or nothing was published."""
 
     title: str
-    unit: str  # "percent", or what a plain number counts ("children", "days")
+    unit: str  # "percent", "pounds", or what a plain number counts ("children", "days")
     current: float | None
     previous: float | None = None
     national: float | None = None
@@ -90,6 +90,8 @@ def _amount(value: float, unit: str) -> str:
     number = f"{value:,.1f}".removesuffix(".0")
     if unit == "percent":
         return f"{number}%"
+    if unit == "pounds":
+        return f"£{value:,.0f}"
     return f"{number} {unit}".rstrip()
 
 

@@ -41,6 +41,8 @@ REVIEWS = "reviews held in time"
     ("a count, not a percentage, with a fraction",
      Comparison("average days to transfer", "days", 12.5, 14),
      "Average days to transfer fell from 14 days to 12.5 days."),
+    ("money in whole pounds", Comparison("Home Office funding claimed", "pounds", 12500, 9800),
+     "Home Office funding claimed rose from £9,800 to £12,500."),
 ])
 def test_sentence(case: str, figure: Comparison, expected: str) -> None:
     assert sentence(figure) == expected, case

@@ -18,7 +18,13 @@ from datetime import date
 
 import pytest
 
-from harbour.domain.care_journeys import Journey, Stay, homeless_journeys, mostly_in, outcomes_by_home
+from harbour.domain.care_journeys import (
+    Journey,
+    Stay,
+    homeless_journeys,
+    mostly_in,
+    outcomes_by_home,
+)
 
 TODAY = date(2026, 10, 1)
 A = Journey("a", (Stay("U4", date(2020, 1, 1), date(2021, 12, 31)), Stay("K2", date(2022, 1, 1), date(2022, 3, 31))),
