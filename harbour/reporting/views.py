@@ -25,8 +25,9 @@ from .dashboards import DASHBOARDS, PERFORMANCE_ROLES, dashboards_for, period_fo
 from .measures import MEASURES, figures, load
 
 app_name = "reporting"
-CSV_HEADERS = ["measure", "title", "period", "period_label", "start", "end", "numerator", "denominator", "value",
-               "unit"]
+# Keys and numbers first, words last: a spreadsheet or script reads the figures without the titles.
+CSV_HEADERS = ["measure", "period", "start", "end", "numerator", "denominator", "value", "unit", "title",
+               "period_label"]
 
 
 def _performance_user(request: HttpRequest) -> Any:
@@ -50,8 +51,8 @@ def csv_rows_for(found: dict[str, list[Any]]) -> list[list[Any]]:
     for key, row in found.items():
         measure = MEASURES[key]
         for f in row:
-            rows.append([key, measure.title, f.period.key, f.period.label, f.period.start, f.period.end, f.numerator,
-                         f.denominator, measure.value(f), measure.unit])
+            rows.append([key, f.period.key, f.period.start, f.period.end, f.numerator, f.denominator,
+                         measure.value(f), measure.unit, measure.title, f.period.label])
     return rows
 
 
