@@ -74,7 +74,7 @@ def get_report(request: HttpRequest, report_id: str) -> Any:
     report = _find(report_id)
     if report is None:
         return _error(404, "Not found")
-    commentary = {c.section: ("" if c.nothing_to_add else c.text) for c in report.commentaries.all()}
+    commentary = {c.section: ("" if c.nothing_to_add else c.text) for c in services.commentaries(report).values()}
     return {**_summary(report), "commentary": commentary,
             "figures": services.content(report, user=request.auth, today=timezone.localdate())}
 

@@ -92,7 +92,7 @@ def outcomes_by_home(journeys: Iterable[Journey], today: date) -> list[OutcomeRo
 def homeless_journeys(journeys: Iterable[Journey]) -> list[tuple[str, Sequence[str]]]:
     """Each young person ever recorded homeless, with their placements' kinds in order
     (a run of the same kind shown once: "foster, residential, foster")."""
-    found = []
+    found: list[tuple[str, Sequence[str]]] = []
     for journey in journeys:
         if not HOMELESS.intersection(journey.accommodation_codes):
             continue

@@ -108,7 +108,7 @@ def _period(report: BoardReport) -> ReportingPeriod:
 
 
 def commentaries(report: BoardReport) -> dict[str, SectionCommentary]:
-    return {c.section: c for c in report.commentaries.all()}
+    return {c.section: c for c in SectionCommentary.objects.filter(report=report)}
 
 
 def print_html(report: BoardReport, *, figures: dict[str, Any], published_at: Any, published_by: Any,
@@ -141,7 +141,8 @@ def publish(*, user: Any, report: BoardReport, version: int, today: date, reques
     board never reads a section nobody looked at. The figures count the children the access
     module lets ``user`` see, unless ``children`` is given (the command line, with no user).
     """
-    missing = [Section(c.section).label for c in report.commentaries.all() if not c.is_done]
+    written = commentaries(report)
+    missing = [str(Section(key).label) for key in Section.values if key not in written or not written[key].is_done]
     if missing:
         raise BoardReportError("Add commentary, or say there is nothing to add, for: " + "; ".join(missing))
     if children is None:
