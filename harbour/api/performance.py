@@ -91,8 +91,8 @@ def list_figures(request: HttpRequest, period: str = "", measure: str = "") -> A
         return _invalid("period", "Enter a month like 2026-11 or a financial quarter like 2026-27-Q3, "
                                   "within the last 12 months or 8 quarters")
     shown = [chosen] if chosen else periods(today, by="month")
-    data = load(user, shown[0].start, shown[-1].end, today=today)
-    found = figures(data, shown, today, keys=[measure] if measure else mine)
+    keys = [measure] if measure else mine
+    found = figures(load(user, shown[0].start, shown[-1].end, today=today, measures=keys), shown, today, keys=keys)
     return [{"measure": key, "period": f.period.key, "label": f.period.label, "start": f.period.start,
              "end": f.period.end, "numerator": f.numerator, "denominator": f.denominator, "percent": f.percent,
              "value": MEASURES[key].value(f), "unit": MEASURES[key].unit, "child_count": len(f.child_ids)}

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from harbour.domain.ages import add_months, age_on, birthday
 from harbour.domain.leaving_care import OC3_WINDOW_DAYS, care_leaver_status, oc3_contact_for
@@ -130,6 +130,8 @@ class MeasureData:
     contacts: tuple[LeaverContact, ...] = ()
     allocations: tuple[AllocationSpell, ...] = ()
     funding: tuple[FundingClaimFacts, ...] = ()
+    # Work shared by the measures over one data set (care leavers' birthdays), kept once.
+    cache: dict[object, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
 
@@ -172,6 +174,8 @@ class Measure:
     unit: str = "percent"  # "percent" | "count" | "pounds" | "per worker"
     higher_is_better: bool = True
     national_key: str | None = None
+    # The kinds of record (MeasureData's fields) it counts, so that a page loads only those.
+    needs: frozenset[str] = frozenset()
 
     def compute(self, data: MeasureData, period: ReportingPeriod, today: date) -> Figure:
         raise NotImplementedError
@@ -205,6 +209,7 @@ class _InTime(Measure):
     """A statutory check held in time, counted by :func:`share_in_time` (the IRO measures)."""
 
     kind = ""
+    needs = frozenset({"occurrences"})
 
     def compute(self, data: MeasureData, period: ReportingPeriod, today: date) -> Figure:
         counted = share_in_time(data.occurrences, self.kind, period, today)
@@ -213,6 +218,7 @@ class _InTime(Measure):
 
 
 class NtsTransfersInTime(Measure):
+    needs = frozenset({"transfers"})
     key = "nts_transfers"
     title = "NTS transfers within the deadline"
     definition = ("NTS referrals whose transfer deadline (the 5th working day after the referral) falls in the "
@@ -243,6 +249,7 @@ class ReviewsInTime(_InTime):
 
 
 class Participation(Measure):
+    needs = frozenset({"reviews"})
     key = "participation"
     title = "Children taking part in their reviews"
     definition = ("Reviews held in the period for children aged 4 or over (participation codes PN1 to PN7) and "
@@ -287,6 +294,7 @@ def _open_on(start: date, end: date | None, day: date) -> bool:
 
 
 class ThreeOrMorePlacements(Measure):
+    needs = frozenset({"care", "placements"})
     key = "placements_3_plus"
     title = "Children with 3 or more placements in the year"
     definition = ("Children looked after on the last day of the period, and how many of them had 3 or more "
@@ -306,6 +314,7 @@ class ThreeOrMorePlacements(Measure):
 
 
 class LongTermStability(Measure):
+    needs = frozenset({"children", "care", "placements"})
     key = "placement_2_years"
     title = "Children in the same placement for 2 years"
     definition = ("Children under 16 on the last day of the period who had been looked after for 2 and a half "
@@ -342,6 +351,14 @@ class _LeaverBirthday:
 def _leaver_birthdays(data: MeasureData, period: ReportingPeriod, today: date) -> list[_LeaverBirthday]:
     """Each care leaver's 19th, 20th or 21st birthday in the period whose OC3 window has closed or
     which has its contact, with the contact nearest the birthday (:func:`oc3_contact_for`)."""
+    key = ("leaver_birthdays", today)
+    if key not in data.cache:
+        data.cache[key] = _all_leaver_birthdays(data, today)
+    found: list[_LeaverBirthday] = data.cache[key]
+    return [b for b in found if period.covers(b.birthday)]
+
+
+def _all_leaver_birthdays(data: MeasureData, today: date) -> list[_LeaverBirthday]:
     care = _by_child(data.care)
     contacts = _by_child(data.contacts)
     found = []
@@ -353,7 +370,7 @@ def _leaver_birthdays(data: MeasureData, period: ReportingPeriod, today: date) -
             day = birthday(facts.date_of_birth, age)
             # A former relevant young person the day before the birthday: the DfE cohort (looked after
             # 13 weeks from 14, some of it after 16). On the 21st birthday itself the status has ended.
-            if not period.covers(day) or care_leaver_status(
+            if day > today + timedelta(days=OC3_WINDOW_DAYS) or care_leaver_status(
                     facts.date_of_birth, spells, day - timedelta(days=1)) != LeavingCareStatus.FORMER_RELEVANT:
                 continue
             nearest = oc3_contact_for(day, [c.contacted_on for c in contacts.get(child_id, [])])
@@ -368,6 +385,7 @@ class _CareLeavers(Measure):
     out of every care leaver with a birthday, not only those in touch."""
 
     source = "Personal advisers' contacts (OC3 codes), periods of care and dates of birth"
+    needs = frozenset({"children", "care", "contacts"})
 
     def counts(self, contact: LeaverContact) -> bool:
         raise NotImplementedError
@@ -428,6 +446,7 @@ class _Caseload(Measure):
     """Children allocated per worker on the last day of the period: the allocations open that day
     out of the workers who hold at least one."""
 
+    needs = frozenset({"allocations"})
     allocation_kind = ""
     unit = "per worker"
     higher_is_better = False
@@ -472,6 +491,7 @@ def _nights(start: date, end: date | None, period: ReportingPeriod, today: date)
 
 
 class HomeOfficeFunding(Measure):
+    needs = frozenset({"funding", "care", "placements"})
     key = "home_office_funding"
     title = "Home Office funding claimed against placement spend"
     unit = "pounds"

@@ -10,18 +10,23 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from harbour.accounts import access
 from harbour.accounts.models import Allocation
 from harbour.children.models import Child, PeriodLookedAfter
 from harbour.core.calendar import council_calendar
+from harbour.domain.ages import add_months
+from harbour.domain.calendar import WorkingDayCalendar
+from harbour.domain.deadlines import CaseTimeline, Deadline, compute_deadlines
 from harbour.domain.measures import (
     MEASURES,
     AllocationSpell,
@@ -36,11 +41,20 @@ from harbour.domain.measures import (
     Transfer,
     figures,
 )
-from harbour.domain.review_measures import ReportingPeriod, months_between, quarters_between
+from harbour.domain.review_measures import MEASURES as REVIEW_MEASURES
+from harbour.domain.review_measures import (
+    Occurrence,
+    ReportingPeriod,
+    ReviewHeld,
+    months_between,
+    quarters_between,
+)
+from harbour.domain.types import SchoolTerm
 from harbour.leaving_care.models import AdviserContact
 from harbour.placements.models import Placement
 from harbour.referrals.models import FundingClaim, Referral
-from harbour.reviews.selectors import measure_data as review_measure_data
+from harbour.reviews.models import Review
+from harbour.reviews.selectors import DUTY_KINDS, case_view
 
 __all__ = [
     "MEASURES",
@@ -67,45 +81,101 @@ def _day(moment: dt.datetime | None) -> dt.date | None:
     return None if moment is None else timezone.localdate(moment)
 
 
-def load(user: Any, first: dt.date, last: dt.date, *, today: dt.date) -> MeasureData:
+def load(user: Any, first: dt.date, last: dt.date, *, today: dt.date,
+         measures: Iterable[str] | None = None) -> MeasureData:
     """Every record the measures count for periods from ``first`` to ``last``, for the children
-    ``user`` may see (the access module decides). A fixed number of queries."""
-    return load_children(access.children_visible_to(user), first, last, today=today)
+    ``user`` may see (the access module decides). With ``measures``, only the records those
+    measures need. A fixed number of queries."""
+    return load_children(access.children_visible_to(user), first, last, today=today, measures=measures)
 
 
-def load_children(visible: QuerySet[Child], first: dt.date, last: dt.date, *, today: dt.date) -> MeasureData:
+def load_children(visible: QuerySet[Child], first: dt.date, last: dt.date, *, today: dt.date,
+                  measures: Iterable[str] | None = None) -> MeasureData:
     """As :func:`load`, for a queryset of children already narrowed by the access module."""
+    needs = set().union(*(MEASURES[key].needs for key in (MEASURES if measures is None else measures)))
     ids = visible.values("id")
-    reviews = review_measure_data(visible, today=today, calendar=council_calendar())
-    children = {str(pk): ChildFacts(str(pk), child.date_of_birth)
-                for pk, child in reviews.view.children.items() if child.date_of_birth is not None}
-    transfers = tuple(
-        Transfer(str(child_id), _day(received_at) or due, due, _day(arrived_at),
-                 withdrawn=status in {Referral.Status.WITHDRAWN, Referral.Status.CONTESTED})
-        for child_id, received_at, due, status, arrived_at in (
-            Referral.objects.filter(child_id__in=ids, transfer_due__range=(first, last))
-            .values_list("child_id", "received_at", "transfer_due", "status", "arrival__arrived_at"))
-    )
-    care = tuple(CareSpell(str(child_id), start, end) for child_id, start, end in
-                 PeriodLookedAfter.objects.filter(child_id__in=ids).values_list("child_id", "start", "end"))
-    placements = tuple(
-        PlacementSpell(str(child_id), start, end, cost) for child_id, start, end, cost in
-        Placement.objects.filter(child_id__in=ids).values_list("child_id", "start", "end", "cost_per_week"))
-    contacts = tuple(
-        LeaverContact(str(row[0]), *row[1:]) for row in
-        AdviserContact.objects.filter(child_id__in=ids,
-                                      contacted_on__range=(first - CONTACT_MARGIN, last + CONTACT_MARGIN))
-        .values_list("child_id", "contacted_on", "in_touch", "activity", "accommodation_suitable"))
-    allocations = tuple(
-        AllocationSpell(str(child_id), str(worker_id), kind, start, end) for child_id, worker_id, kind, start, end in
-        Allocation.objects.filter(child_id__in=ids).values_list("child_id", "worker_id", "kind", "start", "end"))
-    funding = tuple(
-        FundingClaimFacts(str(child_id), claim_from, rate, one_off) for child_id, claim_from, rate, one_off in
-        FundingClaim.objects.filter(child_id__in=ids)
-        .values_list("child_id", "claim_from", "nightly_rate", "one_off_amount"))
-    return MeasureData(children=children, occurrences=tuple(reviews.occurrences), reviews=tuple(reviews.reviews),
-                       transfers=transfers, care=care, placements=placements, contacts=contacts,
-                       allocations=allocations, funding=funding)
+    loaded: dict[str, Any] = {}
+    if needs & {"occurrences", "reviews"}:
+        # The deadlines engine works through each child's whole history, so only children looked
+        # after at some time in the periods are given to it: nothing else can fall due in them.
+        in_care = PeriodLookedAfter.objects.filter(Q(end__isnull=True) | Q(end__gte=first), start__lte=last)
+        occurrences, held = _checks(visible.filter(id__in=in_care.values("child_id")), today=today)
+        loaded["occurrences"] = tuple(o for o in occurrences if first <= o.due <= last)
+        loaded["reviews"] = tuple(r for r in held if first <= r.held_on <= last)
+    if "children" in needs:
+        loaded["children"] = {str(pk): ChildFacts(str(pk), born) for pk, born in
+                              visible.filter(date_of_birth__isnull=False).values_list("id", "date_of_birth")}
+    if "transfers" in needs:
+        loaded["transfers"] = tuple(
+            Transfer(str(child_id), _day(received_at) or due, due, _day(arrived_at),
+                     withdrawn=status in {Referral.Status.WITHDRAWN, Referral.Status.CONTESTED})
+            for child_id, received_at, due, status, arrived_at in (
+                Referral.objects.filter(child_id__in=ids, transfer_due__range=(first, last))
+                .values_list("child_id", "received_at", "transfer_due", "status", "arrival__arrived_at")))
+    if "care" in needs:
+        loaded["care"] = tuple(CareSpell(str(child_id), start, end) for child_id, start, end in
+                               PeriodLookedAfter.objects.filter(child_id__in=ids).values_list("child_id", "start", "end"))
+    if "placements" in needs:
+        loaded["placements"] = tuple(
+            PlacementSpell(str(child_id), start, end, cost) for child_id, start, end, cost in
+            Placement.objects.filter(child_id__in=ids).filter(Q(end__isnull=True) | Q(end__gte=add_months(first, -12)))
+            .values_list("child_id", "start", "end", "cost_per_week"))
+    if "contacts" in needs:
+        loaded["contacts"] = tuple(
+            LeaverContact(str(row[0]), *row[1:]) for row in
+            AdviserContact.objects.filter(child_id__in=ids,
+                                          contacted_on__range=(first - CONTACT_MARGIN, last + CONTACT_MARGIN))
+            .values_list("child_id", "contacted_on", "in_touch", "activity", "accommodation_suitable"))
+    if "allocations" in needs:
+        loaded["allocations"] = tuple(
+            AllocationSpell(str(child_id), str(worker_id), kind, start, end)
+            for child_id, worker_id, kind, start, end in
+            Allocation.objects.filter(child_id__in=ids).filter(Q(end__isnull=True) | Q(end__gte=first))
+            .values_list("child_id", "worker_id", "kind", "start", "end"))
+    if "funding" in needs:
+        loaded["funding"] = tuple(
+            FundingClaimFacts(str(child_id), claim_from, rate, one_off) for child_id, claim_from, rate, one_off in
+            FundingClaim.objects.filter(child_id__in=ids)
+            .values_list("child_id", "claim_from", "nightly_rate", "one_off_amount"))
+    return MeasureData(**loaded)
+
+
+def _checks(visible: QuerySet[Child], *, today: dt.date) -> tuple[list[Occurrence], list[ReviewHeld]]:
+    """Every review, visit, health assessment and PEP due for the children, with each late review's
+    reason, and every review held: the IRO measures' records (as :func:`reviews.selectors.measure_data`
+    reads them), with each child's deadlines remembered between requests (see :func:`_deadlines`)."""
+    calendar = council_calendar()
+    view = case_view(visible, today=today, calendar=calendar)
+    terms = tuple(view.school_terms)
+    reasons: dict[tuple[uuid.UUID, dt.date], str] = {}
+    held: list[ReviewHeld] = []
+    for child_id, held_on, code, reason in (Review.objects.filter(child_id__in=visible.values("id"))
+                                            .values_list("child_id", "held_on", "participation", "late_reason__label")):
+        held.append(ReviewHeld(str(child_id), held_on, code))
+        if reason:
+            reasons[(child_id, held_on)] = reason
+    occurrences = []
+    for pk, timeline in view.timelines.items():
+        for deadline in _deadlines(timeline, today, calendar, terms):
+            kind = DUTY_KINDS.get(deadline.duty)
+            if kind not in MEASURED_KINDS:
+                continue
+            reason = reasons.get((pk, deadline.met_on), "") if deadline.met_on else ""
+            occurrences.append(Occurrence(str(pk), kind, deadline.due, deadline.met_on, reason))
+    return occurrences, held
+
+
+MEASURED_KINDS = frozenset(kind for kind, _ in REVIEW_MEASURES.values())
+
+
+@lru_cache(maxsize=20_000)
+def _deadlines(timeline: CaseTimeline, today: dt.date, calendar: WorkingDayCalendar,
+               terms: tuple[SchoolTerm, ...]) -> tuple[Deadline, ...]:
+    """A child's deadlines, remembered: the engine is a pure function of the whole timeline (every
+    date of the case), the day, the calendar and the terms, so the same key always gives the same
+    answer, and any new or changed record makes a new key. It works through the whole history of the
+    case, which is what makes a dashboard of thousands of children slow the first time."""
+    return tuple(compute_deadlines(timeline, today=today, calendar=calendar, school_terms=terms))
 
 
 # --- National figures ---------------------------------------------------------------------

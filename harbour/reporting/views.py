@@ -67,7 +67,7 @@ def dashboard(request: HttpRequest, key: str) -> HttpResponse:
     by = "quarter" if request.GET.get("by") == "quarter" else "month"
     shown = periods(today, by=by)
     wanted = [k for k in board.measures if k == request.GET.get("measure")] or list(board.measures)
-    data = load(user, shown[0].start, shown[-1].end, today=today)
+    data = load(user, shown[0].start, shown[-1].end, today=today, measures=wanted)
     found = figures(data, shown, today, keys=wanted)
     if request.GET.get("format") == "csv":
         name = f"performance-{board.key}-{'-'.join(wanted) if len(wanted) == 1 else 'all'}-{by}-{today.isoformat()}"
@@ -90,7 +90,8 @@ def records(request: HttpRequest, measure: str, period_key: str) -> HttpResponse
     period = period_for(period_key, today)
     if measure not in MEASURES or period is None or not any(measure in d.measures for d in dashboards_for(user)):
         raise Http404
-    figure = figures(load(user, period.start, period.end, today=today), [period], today, keys=[measure])[measure][0]
+    data = load(user, period.start, period.end, today=today, measures=[measure])
+    figure = figures(data, [period], today, keys=[measure])[measure][0]
     counted = set(figure.counted_ids)
     children = {str(c.pk): c for c in access.children_visible_to(user).filter(pk__in=figure.child_ids)
                 .only("id", "given_names", "family_name", "preferred_name", "date_of_birth")}

@@ -258,3 +258,14 @@ def test_date_of_birth_missing_for_long_term_stability_leaves_the_child_out() ->
     data = MeasureData(care=(CareSpell("x", date(2020, 1, 1), None),),
                        placements=(PlacementSpell("x", date(2020, 1, 1), None),))
     assert MEASURES["placement_2_years"].compute(data, MONTHS["2026-03"], TODAY).denominator == 0
+
+
+@pytest.mark.parametrize("measure", list(MEASURES))
+def test_a_measure_counts_the_same_from_only_the_records_it_says_it_needs(measure: str) -> None:
+    """The pages load only what a measure's ``needs`` names: nothing else may change its figure."""
+    data = ALONE.get(measure, DATA)
+    assert MEASURES[measure].needs <= set(MeasureData.__dataclass_fields__) - {"cache"}
+    trimmed = MeasureData(**{name: getattr(data, name) for name in MEASURES[measure].needs})
+    for key in ("2026-01", "2026-02", "2026-03", "2025-26-Q4"):
+        assert MEASURES[measure].compute(trimmed, period(key), TODAY) == MEASURES[measure].compute(
+            data, period(key), TODAY), key

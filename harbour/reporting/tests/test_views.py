@@ -222,3 +222,23 @@ def test_the_navigation_shows_performance_to_its_roles(council, signed_in) -> No
     for key, shown in (("director", True), ("analyst", True), ("leader", True), ("worker", False)):
         html = signed_in(council["people"][key]).get("/").content.decode()
         assert ('href="/performance/"' in html) is shown, key
+
+
+def test_the_checks_are_the_iro_measures_own(council) -> None:
+    """The dashboards read the same reviews, visits, health assessments and PEPs as the review
+    measures page (harbour.reviews.selectors.measure_data), twice (the second from memory)."""
+    from harbour.accounts import access
+    from harbour.core.calendar import council_calendar
+    from harbour.reporting.measures import _checks
+    from harbour.reviews.selectors import measure_data
+
+    visible = access.children_visible_to(council["people"]["director"])
+    theirs = measure_data(visible, today=council["today"], calendar=council_calendar())
+    assert theirs.occurrences
+    for _ in range(2):
+        ours, held = _checks(visible, today=council["today"])
+        def key(o: Any) -> tuple:
+            return o.child_id, str(o.kind), o.due, o.met_on or dt.date.min, o.late_reason
+
+        assert sorted(ours, key=key) == sorted(theirs.occurrences, key=key)
+        assert sorted(held, key=repr) == sorted(theirs.reviews, key=repr)
