@@ -57,8 +57,8 @@ def build(children: QuerySet[Child], period: ReportingPeriod, today: date) -> di
     before = previous_period(period)
     trend = _trend_periods(period)
     first = min(before.start, trend[0].start)
-    data = measures.load_children(children, first, period.end, today=today)
     keys = [key for keys in SECTION_MEASURES.values() for key in keys]
+    data = measures.load_children(children, first, period.end, today=today, measures=keys)
     now = measures.figures(data, [period, before], today, keys=keys)
     by_quarter = measures.figures(data, trend, today, keys=keys)
     sections = []
