@@ -42,11 +42,13 @@ def main() -> None:
     parser.add_argument("--years", type=int, default=10)
     parser.add_argument("--requests", type=int, default=5)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--database", default="", help="an empty PostgreSQL database to use instead of SQLite")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="harbour-bench-performance-") as temp:
         os.environ.update({"DJANGO_SETTINGS_MODULE": "config.settings.development", "HARBOUR_DEMO": "1",
-                           "DATABASE_URL": f"sqlite:///{temp}/bench.sqlite3", "HARBOUR_LOG_LEVEL": "ERROR",
+                           "DATABASE_URL": args.database or f"sqlite:///{temp}/bench.sqlite3",
+                           "HARBOUR_LOG_LEVEL": "ERROR",
                            "HARBOUR_DEBUG": "0", "HARBOUR_ALLOWED_HOSTS": "testserver,localhost,127.0.0.1"})
         sys.path.insert(0, str(REPO))
         import django
@@ -55,12 +57,17 @@ def main() -> None:
         from django.core.management import call_command
 
         call_command("migrate", verbosity=0)
+        from harbour.children.models import Child
+
+        if Child.unscoped.exists():
+            sys.exit("The database already has children: give an empty one")
         started = time.perf_counter()
         people, counts = _populate(args.in_care, args.years, random.Random(args.seed))
         populated = time.perf_counter() - started
         rows = _time_dashboards(people, args.requests)
 
-    print(f"Performance dashboards: {counts}; {platform.python_version()}, {os.cpu_count()} cores, "
+    engine = "PostgreSQL" if args.database.startswith("postgres") else "SQLite"
+    print(f"Performance dashboards ({engine}): {counts}; {platform.python_version()}, {os.cpu_count()} cores, "
           f"load {os.getloadavg()[0]:.1f}")
     print(f"  test data written in {populated:.1f} s")
     print(f"  {'dashboard':<44} {'median ms':>10} {'min':>8} {'max':>8} {'queries':>8}")

@@ -75,6 +75,9 @@ __all__ = [
 NATIONAL_FILE = Path(__file__).with_name("national.json")
 # An OC3 contact up to 60 days either side of a birthday answers it (harbour.domain.leaving_care).
 CONTACT_MARGIN = dt.timedelta(days=60)
+# A review due in the periods is held at most 6 months early, so older reviews' late reasons and
+# participation cannot count; a year leaves room.
+REVIEWS_BEFORE = dt.timedelta(days=366)
 
 
 def _day(moment: dt.datetime | None) -> dt.date | None:
@@ -99,7 +102,8 @@ def load_children(visible: QuerySet[Child], first: dt.date, last: dt.date, *, to
         # The deadlines engine works through each child's whole history, so only children looked
         # after at some time in the periods are given to it: nothing else can fall due in them.
         in_care = PeriodLookedAfter.objects.filter(Q(end__isnull=True) | Q(end__gte=first), start__lte=last)
-        occurrences, held = _checks(visible.filter(id__in=in_care.values("child_id")), today=today)
+        occurrences, held = _checks(visible.filter(id__in=in_care.values("child_id")), today=today,
+                                    held_from=first - REVIEWS_BEFORE)
         loaded["occurrences"] = tuple(o for o in occurrences if first <= o.due <= last)
         loaded["reviews"] = tuple(r for r in held if first <= r.held_on <= last)
     if "children" in needs:
@@ -140,7 +144,8 @@ def load_children(visible: QuerySet[Child], first: dt.date, last: dt.date, *, to
     return MeasureData(**loaded)
 
 
-def _checks(visible: QuerySet[Child], *, today: dt.date) -> tuple[list[Occurrence], list[ReviewHeld]]:
+def _checks(visible: QuerySet[Child], *, today: dt.date,
+            held_from: dt.date = dt.date.min) -> tuple[list[Occurrence], list[ReviewHeld]]:
     """Every review, visit, health assessment and PEP due for the children, with each late review's
     reason, and every review held: the IRO measures' records (as :func:`reviews.selectors.measure_data`
     reads them), with each child's deadlines remembered between requests (see :func:`_deadlines`)."""
@@ -149,7 +154,8 @@ def _checks(visible: QuerySet[Child], *, today: dt.date) -> tuple[list[Occurrenc
     terms = tuple(view.school_terms)
     reasons: dict[tuple[uuid.UUID, dt.date], str] = {}
     held: list[ReviewHeld] = []
-    for child_id, held_on, code, reason in (Review.objects.filter(child_id__in=visible.values("id"))
+    for child_id, held_on, code, reason in (Review.objects.filter(child_id__in=visible.values("id"),
+                                                                  held_on__gte=held_from)
                                             .values_list("child_id", "held_on", "participation", "late_reason__label")):
         held.append(ReviewHeld(str(child_id), held_on, code))
         if reason:
