@@ -13,7 +13,6 @@ import uuid
 from typing import Any
 
 from django.http import HttpRequest
-from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
 from harbour.reporting.board import services
@@ -76,7 +75,7 @@ def get_report(request: HttpRequest, report_id: str) -> Any:
         return _error(404, "Not found")
     commentary = {c.section: ("" if c.nothing_to_add else c.text) for c in services.commentaries(report).values()}
     return {**_summary(report), "commentary": commentary,
-            "figures": services.content(report, user=request.auth, today=timezone.localdate())}
+            "figures": services.content(report)}
 
 
 @router.get("/reports/{report_id}/pdf/", response={403: ErrorOut, 404: ErrorOut}, url_name="board_report_pdf",

@@ -186,13 +186,13 @@ def _board_report(analyst: Any) -> Any:
     from harbour.domain.board_report import parse_period
     from harbour.reporting.board import services as board
 
-    report = board.draft_report(user=analyst, period=parse_period("2026-27-Q1"))
+    report = board.draft_report(user=analyst, period=parse_period("2026-27-Q1"), today=TODAY)
     for section in report.commentaries.values_list("section", flat=True):
         report.refresh_from_db()
         board.save_commentary(user=analyst, report=report, section=section, text="", nothing_to_add=True,
                               version=report.version)
     report.refresh_from_db()
-    return board.publish(user=analyst, report=report, version=report.version, today=TODAY)
+    return board.publish(user=analyst, report=report, version=report.version)
 
 
 @pytest.fixture

@@ -46,17 +46,41 @@ class AlreadyPublished(BoardReportError):
     pass
 
 
-def draft_report(*, user: Any, period: ReportingPeriod, request_id: str = "") -> BoardReport:
-    """A new draft for ``period`` with an empty commentary for every section."""
+def draft_report(*, user: Any, period: ReportingPeriod, today: date, request_id: str = "",
+                 children: QuerySet[Child] | None = None) -> BoardReport:
+    """A new draft for ``period``, its figures counted now, with an empty commentary for every section.
+
+    The figures are kept with the draft, so that the commentary is written against figures that do
+    not move under it; :func:`recount` counts them again on purpose.
+    """
+    report = BoardReport(period_key=period.key, period_label=period.label, period_start=period.start,
+                         period_end=period.end, created_by=user)
+    report.figures = build_figures(report, children=_children(user, children), today=today)
     with transaction.atomic():
-        report = BoardReport.objects.create(period_key=period.key, period_label=period.label,
-                                            period_start=period.start, period_end=period.end, created_by=user)
+        report.save()
         SectionCommentary.objects.bulk_create(
             SectionCommentary(report=report, section=section, updated_by=user) for section in Section.values)
         # The snapshot names the period only: a report holds no child's data and, later, a PDF.
         record_change(actor=user, action=AuditEvent.Action.CREATE, instance=report, child_id=None,
                       after={"period_key": period.key, "status": report.status}, request_id=request_id)
     return report
+
+
+def recount(*, user: Any, report: BoardReport, version: int, today: date, request_id: str = "") -> BoardReport:
+    """Count a draft's figures again from the records as they are now."""
+    figures = build_figures(report, children=_children(user, None), today=today)
+    with transaction.atomic():
+        _claim_version(report, version)
+        BoardReport.objects.filter(pk=report.pk).update(figures=figures)
+        record_event(actor=user, action=AuditEvent.Action.UPDATE, record_type=BoardReport._meta.label,
+                     record_id=str(report.pk), request_id=request_id,
+                     details={"figures counted on": [report.figures.get("made_on"), figures["made_on"]]})
+        report.figures = figures
+    return report
+
+
+def _children(user: Any, children: QuerySet[Child] | None) -> QuerySet[Child]:
+    return access.children_visible_to(user) if children is None else children
 
 
 def _claim_version(report: BoardReport, version: int) -> None:
@@ -92,11 +116,9 @@ def save_commentary(*, user: Any, report: BoardReport, section: str, text: str, 
     return commentary
 
 
-def content(report: BoardReport, *, user: Any, today: date) -> dict[str, Any]:
-    """What the report shows: the frozen figures once published, else the figures as they are today."""
-    if report.is_published:
-        return dict(report.figures)
-    return build_figures(report, children=access.children_visible_to(user), today=today)
+def content(report: BoardReport) -> dict[str, Any]:
+    """What the report shows: the figures counted for the draft, frozen once it is published."""
+    return dict(report.figures)
 
 
 def build_figures(report: BoardReport, *, children: QuerySet[Child], today: date) -> dict[str, Any]:
@@ -133,21 +155,18 @@ def _refuse_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
     raise ValueError("The board report fetches nothing")
 
 
-def publish(*, user: Any, report: BoardReport, version: int, today: date, request_id: str = "",
-            children: QuerySet[Child] | None = None) -> BoardReport:
+def publish(*, user: Any, report: BoardReport, version: int, request_id: str = "") -> BoardReport:
     """Freeze the report: its figures, the HTML and the PDF made from them, with their SHA-256.
 
     Every section must have commentary or say on purpose that there is nothing to add, so that a
-    board never reads a section nobody looked at. The figures count the children the access
-    module lets ``user`` see, unless ``children`` is given (the command line, with no user).
+    board never reads a section nobody looked at. The figures are the draft's, as the commentary
+    was written against them (the version check makes sure nobody counted them again meanwhile).
     """
     written = commentaries(report)
     missing = [str(Section(key).label) for key in Section.values if key not in written or not written[key].is_done]
     if missing:
         raise BoardReportError("Add commentary, or say there is nothing to add, for: " + "; ".join(missing))
-    if children is None:
-        children = access.children_visible_to(user)
-    figures = build_figures(report, children=children, today=today)
+    figures = dict(report.figures)
     published_at = timezone.now()
     html = print_html(report, figures=figures, published_at=published_at, published_by=user)
     pdf = render_pdf(html)

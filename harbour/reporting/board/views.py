@@ -61,7 +61,7 @@ def draft(request: HttpRequest) -> HttpResponse:
         form = DraftForm(request.POST)
         if form.is_valid():
             report = services.draft_report(user=request.user, period=form.cleaned_data["period"],
-                                           request_id=_rid(request))
+                                           today=timezone.localdate(), request_id=_rid(request))
             messages.success(request, f"Draft report started for {report.period_label}")
             return redirect("board:report", report.pk)
     else:
@@ -75,8 +75,7 @@ def report_page(request: HttpRequest, report_id: Any) -> HttpResponse:
     require_board_role(request.user)
     report = _report(report_id)
     return render(request, "board/report.html", {
-        "report": report, "content": services.content(report, user=request.user, today=timezone.localdate()),
-        "commentaries": services.commentaries(report), "publish_form": PublishForm(initial={"version": report.version}),
+        "report": report, "content": services.content(report), "commentaries": services.commentaries(report),
         "flash": _flash(request), "edit": not report.is_published, "error": None,
     })
 
@@ -122,7 +121,7 @@ def publish(request: HttpRequest, report_id: Any) -> HttpResponse:
     if form.is_valid():
         try:
             services.publish(user=request.user, report=report, version=form.cleaned_data["version"],
-                             today=timezone.localdate(), request_id=_rid(request))
+                             request_id=_rid(request))
         except (services.StaleReport, services.AlreadyPublished) as failure:
             error = failure.message
         except services.BoardReportError as failure:
@@ -132,10 +131,29 @@ def publish(request: HttpRequest, report_id: Any) -> HttpResponse:
             return redirect("board:report", report.pk)
     report = _report(report_id)
     return render(request, "board/report.html", {
-        "report": report, "content": services.content(report, user=request.user, today=timezone.localdate()),
-        "commentaries": services.commentaries(report), "publish_form": PublishForm(initial={"version": report.version}),
+        "report": report, "content": services.content(report), "commentaries": services.commentaries(report),
         "flash": [], "edit": not report.is_published, "error": error,
     }, status=status)
+
+
+@login_required
+@require_POST
+def recount(request: HttpRequest, report_id: Any) -> HttpResponse:
+    require_board_role(request.user)
+    report = _report(report_id)
+    form = PublishForm(request.POST)  # the same one field: the version the page showed
+    try:
+        if not form.is_valid():
+            raise services.StaleReport("The report changed while you were reading it: check it again")
+        services.recount(user=request.user, report=report, version=form.cleaned_data["version"],
+                         today=timezone.localdate(), request_id=_rid(request))
+    except services.BoardReportError as failure:
+        report = _report(report_id)
+        return render(request, "board/report.html", {
+            "report": report, "content": services.content(report), "commentaries": services.commentaries(report),
+            "flash": [], "edit": not report.is_published, "error": failure.message}, status=409)
+    messages.success(request, "Figures counted again from the records as they are now")
+    return redirect("board:report", report.pk)
 
 
 def pdf_response(report: BoardReport) -> HttpResponse:
@@ -175,5 +193,6 @@ urlpatterns: list[URLPattern] = [
     path("<str:report_id>/", report_page, name="report"),
     path("<str:report_id>/sections/<str:section>/", commentary, name="commentary"),
     path("<str:report_id>/publish/", publish, name="publish"),
+    path("<str:report_id>/recount/", recount, name="recount"),
     path("<str:report_id>/pdf/", report_pdf, name="pdf"),
 ]

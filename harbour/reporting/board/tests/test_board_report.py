@@ -143,6 +143,20 @@ def test_publishing_needs_every_section_then_freezes_the_report(council: Council
     assert AuditEvent.objects.filter(record_type="board.SectionCommentary").count() == len(Section.values)
 
 
+def test_a_draft_keeps_its_figures_until_counted_again(council: Council, signed_in: Any) -> None:
+    client = signed_in(council.analyst)
+    report = _draft(client)
+    add_leaver(council, "Eden", dt.date(2007, 8, 1), suitable=False, activity="G5")
+    assert "rose from 0% to 67%" in _text(client.get(f"/board/{report.pk}/").content.decode())
+    stale = client.post(f"/board/{report.pk}/recount/", {"version": report.version + 1})
+    assert stale.status_code == 409 and "govuk-error-summary" in stale.content.decode()
+    assert client.post(f"/board/{report.pk}/recount/", {"version": report.version}).status_code == 302
+    assert "rose from 0% to 50%" in _text(client.get(f"/board/{report.pk}/").content.decode())
+    # A commentary form opened before the recount was written against the old figures: refused.
+    late = client.post(f"/board/{report.pk}/sections/{Section.IRO}/", {"text": "Old", "version": report.version})
+    assert "Someone else changed this report" in late.content.decode()
+
+
 def test_publishing_from_a_stale_page_is_refused(council: Council, signed_in: Any) -> None:
     client = signed_in(council.analyst)
     report = _draft(client)

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
 from harbour.domain.board_report import parse_period
 from harbour.reporting.board import services
@@ -25,7 +26,7 @@ def council(make_user: Any, make_team: Any) -> Council:
 
 
 def _ready_draft(council: Council) -> BoardReport:
-    report = services.draft_report(user=council.analyst, period=parse_period(PERIOD))
+    report = services.draft_report(user=council.analyst, period=parse_period(PERIOD), today=timezone.localdate())
     for section in Section.values:
         services.save_commentary(user=council.analyst, report=report, section=section, text="Noted.",
                                  nothing_to_add=False, version=report.version)
@@ -47,7 +48,7 @@ def test_bad_input_exits_2_naming_the_option(council: Council, tmp_path: Path, c
 
 
 def test_publishing_needs_commentary(council: Council, tmp_path: Path) -> None:
-    services.draft_report(user=council.analyst, period=parse_period(PERIOD))
+    services.draft_report(user=council.analyst, period=parse_period(PERIOD), today=timezone.localdate())
     with pytest.raises(CommandError, match="--publish: Add commentary") as raised:
         call_command("board_report", period=PERIOD, publish=True, out=str(tmp_path / "out.pdf"))
     assert raised.value.returncode == 2

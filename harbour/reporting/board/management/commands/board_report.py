@@ -5,8 +5,8 @@
 
 Without --publish it writes the report as the records give it today (a draft, with whatever
 commentary the period's draft holds), and changes nothing. With --publish it publishes the
-period's draft (which needs commentary, or "nothing to add", on every section) and writes the
-PDF exactly as stored. If the period is already published, the stored PDF is written as it is.
+period's draft (which needs commentary, or "nothing to add", on every section), with the figures
+the draft holds, and writes the PDF exactly as stored. If the period is already published, the stored PDF is written as it is.
 Figures are counted over every child, as `harbour export-903` does (the command runs on the
 server with the operator's rights); --user names the analyst, team manager or director the
 publication is recorded against (without it, the audit records it as done from the command line).
@@ -52,7 +52,7 @@ class Command(BaseCommand):
         if published is not None:
             content, note = bytes(published.pdf), f"published {published.published_at:%d %B %Y}, as stored"
         elif options["publish"]:
-            content, note = self._publish(period.key, user, today), "published now"
+            content, note = self._publish(period.key, user), "published now"
         else:
             content, note = self._draft(period, today), "draft, not published"
         try:
@@ -78,15 +78,14 @@ class Command(BaseCommand):
                                    commentary=services.commentaries(report) if draft else {})
         return services.render_pdf(html)
 
-    def _publish(self, key: str, user: User | None, today: Any) -> bytes:
+    def _publish(self, key: str, user: User | None) -> bytes:
         draft = BoardReport.objects.filter(period_key=key, status=BoardReport.Status.DRAFT).order_by(
             "-created_at").first()
         if draft is None:
             raise CommandError(f"--publish: there is no draft report for {key} to publish; draft it at /board/new/ "
                                "and add its commentary first", returncode=2)
         try:
-            report = services.publish(user=user, report=draft, version=draft.version, today=today,
-                                      children=Child.unscoped.all())
+            report = services.publish(user=user, report=draft, version=draft.version)
         except services.BoardReportError as error:
             raise CommandError(f"--publish: {error.message}", returncode=2) from None
         return bytes(report.pdf)
