@@ -56,7 +56,7 @@ class BoardReport(models.Model):
 
     @property
     def is_published(self) -> bool:
-        return self.status == self.Status.PUBLISHED
+        return bool(self.status == self.Status.PUBLISHED)
 
 
 class SectionCommentary(models.Model):
