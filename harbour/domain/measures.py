@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any
 
 from harbour.domain.ages import add_months, age_on, birthday
 from harbour.domain.leaving_care import OC3_WINDOW_DAYS, care_leaver_status, oc3_contact_for
@@ -135,14 +135,16 @@ class MeasureData:
 
 
 
-_Row = TypeVar("_Row", CareSpell, PlacementSpell, LeaverContact)
-
-
-def _by_child(rows: Iterable[_Row]) -> dict[str, list[_Row]]:
-    found: dict[str, list[_Row]] = defaultdict(list)
-    for row in rows:
-        found[row.child_id].append(row)
-    return found
+def _by_child(data: MeasureData, name: str) -> dict[str, list[Any]]:
+    """One of ``data``'s kinds of record grouped by child, kept in ``data.cache``: every period asks again."""
+    key = ("by_child", name)
+    if key not in data.cache:
+        found: dict[str, list[Any]] = defaultdict(list)
+        for row in getattr(data, name):
+            found[row.child_id].append(row)
+        data.cache[key] = found
+    grouped: dict[str, list[Any]] = data.cache[key]
+    return grouped
 
 
 # --- Figures and measures -----------------------------------------------------------------
@@ -307,7 +309,7 @@ class ThreeOrMorePlacements(Measure):
         day = min(period.end, today)
         year_start = add_months(day, -12) + timedelta(days=1)
         in_care = {c.child_id for c in data.care if _open_on(c.start, c.end, day)}
-        placements = _by_child(data.placements)
+        placements = _by_child(data, "placements")
         three = [child for child in in_care
                  if sum(1 for p in placements[child] if p.start <= day and (p.end is None or p.end >= year_start)) >= 3]
         return self._figure(period, len(three), len(in_care), in_care, three)
@@ -329,7 +331,7 @@ class LongTermStability(Measure):
         considered = [c.child_id for c in data.care
                       if _open_on(c.start, c.end, day) and c.start <= long_ago and c.child_id in data.children
                       and age_on(data.children[c.child_id].date_of_birth, day) < 16]
-        placements = _by_child(data.placements)
+        placements = _by_child(data, "placements")
         stable = [child for child in considered
                   if any(_open_on(p.start, p.end, day) and p.start <= two_years_ago for p in placements[child])]
         return self._figure(period, len(stable), len(considered), considered, stable)
@@ -359,8 +361,8 @@ def _leaver_birthdays(data: MeasureData, period: ReportingPeriod, today: date) -
 
 
 def _all_leaver_birthdays(data: MeasureData, today: date) -> list[_LeaverBirthday]:
-    care = _by_child(data.care)
-    contacts = _by_child(data.contacts)
+    care = _by_child(data, "care")
+    contacts = _by_child(data, "contacts")
     found = []
     for child_id, facts in data.children.items():
         spells = [Period(c.start, c.end) for c in care.get(child_id, [])]
@@ -503,8 +505,8 @@ class HomeOfficeFunding(Measure):
     source = "Funding claims (Home Office rates) and placement weekly costs"
 
     def compute(self, data: MeasureData, period: ReportingPeriod, today: date) -> Figure:
-        care = _by_child(data.care)
-        placements = _by_child(data.placements)
+        care = _by_child(data, "care")
+        placements = _by_child(data, "placements")
         claimed = spent = Decimal(0)
         children = []
         for claim in data.funding:

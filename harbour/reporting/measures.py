@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -103,8 +104,8 @@ def load_children(visible: QuerySet[Child], first: dt.date, last: dt.date, *, to
         # after at some time in the periods are given to it: nothing else can fall due in them.
         in_care = PeriodLookedAfter.objects.filter(Q(end__isnull=True) | Q(end__gte=first), start__lte=last)
         occurrences, held = _checks(visible.filter(id__in=in_care.values("child_id")), today=today,
-                                    held_from=first - REVIEWS_BEFORE)
-        loaded["occurrences"] = tuple(o for o in occurrences if first <= o.due <= last)
+                                    held_from=first - REVIEWS_BEFORE, due_between=(first, last))
+        loaded["occurrences"] = tuple(occurrences)
         loaded["reviews"] = tuple(r for r in held if first <= r.held_on <= last)
     if "children" in needs:
         loaded["children"] = {str(pk): ChildFacts(str(pk), born) for pk, born in
@@ -144,8 +145,9 @@ def load_children(visible: QuerySet[Child], first: dt.date, last: dt.date, *, to
     return MeasureData(**loaded)
 
 
-def _checks(visible: QuerySet[Child], *, today: dt.date,
-            held_from: dt.date = dt.date.min) -> tuple[list[Occurrence], list[ReviewHeld]]:
+def _checks(visible: QuerySet[Child], *, today: dt.date, held_from: dt.date = dt.date.min,
+            due_between: tuple[dt.date, dt.date] = (dt.date.min, dt.date.max),
+            ) -> tuple[list[Occurrence], list[ReviewHeld]]:
     """Every review, visit, health assessment and PEP due for the children, with each late review's
     reason, and every review held: the IRO measures' records (as :func:`reviews.selectors.measure_data`
     reads them), with each child's deadlines remembered between requests (see :func:`_deadlines`)."""
@@ -161,13 +163,16 @@ def _checks(visible: QuerySet[Child], *, today: dt.date,
         if reason:
             reasons[(child_id, held_on)] = reason
     occurrences = []
+    first, last = due_between
     for pk, timeline in view.timelines.items():
-        for deadline in _deadlines(timeline, today, calendar, terms):
+        deadlines, dues = _deadlines(timeline, today, calendar, terms)
+        child_id = str(pk)
+        for deadline in deadlines[bisect_left(dues, first):bisect_right(dues, last)]:
             kind = DUTY_KINDS.get(deadline.duty)
             if kind not in MEASURED_KINDS:
                 continue
             reason = reasons.get((pk, deadline.met_on), "") if deadline.met_on else ""
-            occurrences.append(Occurrence(str(pk), kind, deadline.due, deadline.met_on, reason))
+            occurrences.append(Occurrence(child_id, kind, deadline.due, deadline.met_on, reason))
     return occurrences, held
 
 
@@ -176,12 +181,14 @@ MEASURED_KINDS = frozenset(kind for kind, _ in REVIEW_MEASURES.values())
 
 @lru_cache(maxsize=20_000)
 def _deadlines(timeline: CaseTimeline, today: dt.date, calendar: WorkingDayCalendar,
-               terms: tuple[SchoolTerm, ...]) -> tuple[Deadline, ...]:
+               terms: tuple[SchoolTerm, ...]) -> tuple[tuple[Deadline, ...], list[dt.date]]:
     """A child's deadlines, remembered: the engine is a pure function of the whole timeline (every
     date of the case), the day, the calendar and the terms, so the same key always gives the same
     answer, and any new or changed record makes a new key. It works through the whole history of the
     case, which is what makes a dashboard of thousands of children slow the first time."""
-    return tuple(compute_deadlines(timeline, today=today, calendar=calendar, school_terms=terms))
+    deadlines = tuple(sorted(compute_deadlines(timeline, today=today, calendar=calendar, school_terms=terms),
+                             key=lambda deadline: deadline.due))
+    return deadlines, [deadline.due for deadline in deadlines]  # the due dates, to cut out a period
 
 
 # --- National figures ---------------------------------------------------------------------
