@@ -18,25 +18,25 @@ from .schemas import ErrorOut
 router = Router(tags=["performance"])
 
 
-class NationalOut(Schema):
+class NationalFigureOut(Schema):
     value: int
     year: str
     source: str
     url: str
 
 
-class MeasureOut(Schema):
+class PerformanceMeasureOut(Schema):
     key: str
     title: str
     definition: str
     source: str
     unit: str = Field(description="percent, count, pounds or per worker")
     higher_is_better: bool
-    national: NationalOut | None
+    national: NationalFigureOut | None
     national_note: str = Field(description="Why there is no national figure, when there is none")
 
 
-class FigureOut(Schema):
+class PerformanceFigureOut(Schema):
     measure: str
     period: str
     label: str
@@ -58,7 +58,7 @@ def _invalid(field: str, message: str) -> Any:
     return Status(422, {"detail": [{"loc": ["query", field], "msg": message}]})
 
 
-@router.get("/measures/", response={200: list[MeasureOut], 403: ErrorOut},
+@router.get("/measures/", response={200: list[PerformanceMeasureOut], 403: ErrorOut},
             summary="Every performance measure: what it counts, its unit and the national figure")
 def list_measures(request: HttpRequest) -> Any:
     if request.auth.role not in PERFORMANCE_ROLES:
@@ -73,7 +73,7 @@ def list_measures(request: HttpRequest) -> Any:
     return found
 
 
-@router.get("/figures/", response={200: list[FigureOut], 403: ErrorOut, 422: ErrorOut},
+@router.get("/figures/", response={200: list[PerformanceFigureOut], 403: ErrorOut, 422: ErrorOut},
             summary="The figures of the dashboards, for one period or the last 12 months",
             description="`period` is a month like 2026-11 or a financial quarter like 2026-27-Q3, one the dashboards "
                         "show (the last 12 months, the last 8 quarters); left out, the last 12 months. `measure` "
