@@ -138,7 +138,8 @@ def headline(figures: Sequence[Figure], national_figure: NationalFigure | None =
     if measure.unit == "percent":
         sentence += f" ({latest.numerator:,} of {latest.denominator:,})"
     elif measure.unit == "per worker":
-        sentence += f" ({latest.numerator:,} children, {latest.denominator:,} workers)"
+        sentence += (f" ({latest.numerator:,} {'child' if latest.numerator == 1 else 'children'}, "
+                     f"{latest.denominator:,} {'worker' if latest.denominator == 1 else 'workers'})")
     elif measure.unit == "pounds" and latest.denominator:
         sentence += f" against £{latest.denominator:,} spent"
     earlier = [f for f in figures[:-1] if measure.value(f) is not None]
