@@ -26,8 +26,7 @@ from harbour.accounts.models import Allocation
 from harbour.children.models import Child, PeriodLookedAfter
 from harbour.core.calendar import council_calendar
 from harbour.domain.ages import add_months
-from harbour.domain.calendar import WorkingDayCalendar
-from harbour.domain.deadlines import CaseTimeline, Deadline, compute_deadlines
+from harbour.domain.deadlines import CaseTimeline, compute_deadlines
 from harbour.domain.measures import (
     MEASURES,
     AllocationSpell,
@@ -50,7 +49,6 @@ from harbour.domain.review_measures import (
     months_between,
     quarters_between,
 )
-from harbour.domain.types import SchoolTerm
 from harbour.leaving_care.models import AdviserContact
 from harbour.placements.models import Placement
 from harbour.referrals.models import FundingClaim, Referral
@@ -151,9 +149,7 @@ def _checks(visible: QuerySet[Child], *, today: dt.date, held_from: dt.date = dt
     """Every review, visit, health assessment and PEP due for the children, with each late review's
     reason, and every review held: the IRO measures' records (as :func:`reviews.selectors.measure_data`
     reads them), with each child's deadlines remembered between requests (see :func:`_deadlines`)."""
-    calendar = council_calendar()
-    view = case_view(visible, today=today, calendar=calendar)
-    terms = tuple(view.school_terms)
+    view = case_view(visible, today=today, calendar=council_calendar())
     reasons: dict[tuple[uuid.UUID, dt.date], str] = {}
     held: list[ReviewHeld] = []
     for child_id, held_on, code, reason in (Review.objects.filter(child_id__in=visible.values("id"),
@@ -165,30 +161,32 @@ def _checks(visible: QuerySet[Child], *, today: dt.date, held_from: dt.date = dt
     occurrences = []
     first, last = due_between
     for pk, timeline in view.timelines.items():
-        deadlines, dues = _deadlines(timeline, today, calendar, terms)
+        checks, dues = _deadlines(timeline, today)
         child_id = str(pk)
-        for deadline in deadlines[bisect_left(dues, first):bisect_right(dues, last)]:
-            kind = DUTY_KINDS.get(deadline.duty)
-            if kind not in MEASURED_KINDS:
-                continue
-            reason = reasons.get((pk, deadline.met_on), "") if deadline.met_on else ""
-            occurrences.append(Occurrence(child_id, kind, deadline.due, deadline.met_on, reason))
+        for due, kind, met_on in checks[bisect_left(dues, first):bisect_right(dues, last)]:
+            reason = reasons.get((pk, met_on), "") if met_on else ""
+            occurrences.append(Occurrence(child_id, kind, due, met_on, reason))
     return occurrences, held
 
 
 MEASURED_KINDS = frozenset(kind for kind, _ in REVIEW_MEASURES.values())
 
 
-@lru_cache(maxsize=20_000)
-def _deadlines(timeline: CaseTimeline, today: dt.date, calendar: WorkingDayCalendar,
-               terms: tuple[SchoolTerm, ...]) -> tuple[tuple[Deadline, ...], list[dt.date]]:
-    """A child's deadlines, remembered: the engine is a pure function of the whole timeline (every
-    date of the case), the day, the calendar and the terms, so the same key always gives the same
-    answer, and any new or changed record makes a new key. It works through the whole history of the
-    case, which is what makes a dashboard of thousands of children slow the first time."""
-    deadlines = tuple(sorted(compute_deadlines(timeline, today=today, calendar=calendar, school_terms=terms),
-                             key=lambda deadline: deadline.due))
-    return deadlines, [deadline.due for deadline in deadlines]  # the due dates, to cut out a period
+@lru_cache(maxsize=10_000)
+def _deadlines(timeline: CaseTimeline, today: dt.date) -> tuple[tuple[tuple[dt.date, str, dt.date | None], ...],
+                                                               list[dt.date]]:
+    """A child's measured checks (due, kind, met on), by due date, with the due dates alone to cut out
+    a period; remembered. The deadlines engine is a pure function of the whole timeline (every date of
+    the case), the day and the council's calendar, so the same key always gives the same answer and
+    any new or changed record makes a new key. It works through the whole history of the case, which
+    is what makes a dashboard of thousands of children slow the first time. The school terms are the
+    engine's own placeholder terms for the child's years, as the review measures' are for all of
+    them (harbour.reviews.selectors.case_view), so the answer does not depend on who is looking.
+    Kept small (three values a check) so that 10,000 children's histories fit in tens of megabytes."""
+    checks = tuple((deadline.due, str(DUTY_KINDS[deadline.duty]), deadline.met_on)
+                   for deadline in compute_deadlines(timeline, today=today, calendar=council_calendar())
+                   if DUTY_KINDS.get(deadline.duty) in MEASURED_KINDS)
+    return checks, [due for due, _, _ in checks]
 
 
 # --- National figures ---------------------------------------------------------------------
