@@ -261,8 +261,9 @@ def build_return(year: CollectionYear, children: QuerySet[Child]) -> Return:
             result.tables["UASC"].append(uasc)
         episode_rows = _episode_rows(child, code, facts, year)
         result.tables["Episodes"] += episode_rows
-        if episode_rows and all(row["LS"] in SHORT_BREAK_STATUSES for row in episode_rows):
-            # Only short breaks (V3, V4) in the year: no MOTHER (rule 399).
+        if all(row["LS"] in SHORT_BREAK_STATUSES for row in episode_rows):
+            # Only short breaks (V3, V4) in the year: no MOTHER (rule 399); nor for a care leaver not
+            # looked after in the year, who has no episodes at all (rule 628).
             result.tables["Header"][-1].update({"MOTHER": "", "MC_DOB": ""})
         prev_perm = files.prev_perm_row(code=code, born=born, permanence=facts.permanence.get(child.id))
         # PrevPerm is asked of each child who started to be looked after in the year (rule 630).
