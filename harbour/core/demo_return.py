@@ -3,9 +3,11 @@
 
 The demo's plan, its intake, its leaving-care journey and its ten years of closed cases each write
 placements and children; this pass completes the coding a council's social workers record at the
-point of work and the return reads: the child's home postcode on each placement, the placement
+point of work and the return reads: whether the child's immunisations were up to date at each health assessment (OC2),
+the child's home postcode on each placement, the placement
 provider code and Ofsted URN, the reason a placement changed when the child stayed in care, the
-category of need, the UPN or why it is not known, and whether a looked-after girl is a mother.
+category of need, the UPN or why it is not known, whether a looked-after girl is a mother, and the
+personal adviser's contact near each care leaver's birthday that OC3 reports.
 It only fills what is empty, so what a generator chose is kept.
 """
 
@@ -45,9 +47,15 @@ def complete_return_coding(*, today: dt.date, seed: int) -> dict[str, int]:
     periods: dict[Any, list[Any]] = defaultdict(list)
     for period in PeriodLookedAfter.objects.order_by("child_id", "start"):
         periods[period.child_id].append(period)
+    from harbour.leaving_care.demo import seed_birthday_contacts
+
     coded = _code_placements(rng, periods)
     mothers = _complete_children(rng, periods, today)
-    return {"placements coded for the return": coded, "mothers recorded": mothers}
+    immunised = _complete_health_assessments(rng)
+    contacts = seed_birthday_contacts(today=today, seed=seed)
+    return {"placements coded for the return": coded, "mothers recorded": mothers,
+            "health assessments with immunisations recorded": immunised,
+            "adviser contacts near a birthday": contacts}
 
 
 def _code_placements(rng: random.Random, periods: dict[Any, list[Any]]) -> int:
@@ -121,3 +129,15 @@ def _complete_children(rng: random.Random, periods: dict[Any, list[Any]], today:
     Child.unscoped.bulk_update(children, ["category_of_need", "upn", "upn_unknown_reason", "is_mother",
                                           "mother_child_date_of_birth"], batch_size=1000)
     return mothers
+
+
+def _complete_health_assessments(rng: random.Random) -> int:
+    # OC2 IMMUNISATIONS is the latest assessment's answer; about 1 in 10 children in care in England
+    # are not up to date (DfE, children looked after in England 2024: 89% up to date).
+    from harbour.reviews.models import HealthAssessment
+
+    assessments = list(HealthAssessment.objects.filter(immunisations_up_to_date__isnull=True).order_by("id"))
+    for assessment in assessments:
+        assessment.immunisations_up_to_date = rng.random() < 0.89
+    HealthAssessment.objects.bulk_update(assessments, ["immunisations_up_to_date"], batch_size=1000)
+    return len(assessments)

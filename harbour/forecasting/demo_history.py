@@ -21,6 +21,8 @@ from typing import Any
 
 from harbour.core import demo_data as data
 from harbour.domain.ages import add_months, birthday
+from harbour.domain.leaving_care import care_leaver_status
+from harbour.domain.types import Period
 
 YEARS = 10
 # Entries a year for each child or young person in the demo council today.
@@ -143,6 +145,10 @@ def plan_history(*, children: int, seed: int, today: dt.date, keep_open: bool = 
             _placements(rng, child)
             if child.end >= birthday(child.date_of_birth, 18) - DAY:
                 _adviser(rng, child, today)
+            elif care_leaver_status(child.date_of_birth, [Period(child.start, child.end)], child.end + DAY):
+                # Left care at 16 or 17 after 13 weeks: a relevant child, with an adviser from then to 21.
+                turned_21 = birthday(child.date_of_birth, 21)
+                child.adviser = (child.end + DAY, None if turned_21 > today else turned_21 - DAY)
             child.uuid = uuid.UUID(int=ids.getrandbits(128), version=4)
             found.append(child)
     return found

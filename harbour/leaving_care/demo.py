@@ -36,7 +36,6 @@ def seed_journey(*, users: dict[str, Any], today: dt.date, seed: int) -> dict[st
     claims = _asylum_claims(users, today, rng)
     waiting = _awaiting_decision_at_18(users, today)
     contacts, plans = _adviser_histories(users, today, rng)
-    contacts += _birthday_contacts(today, rng)
     return {"asylum claims": claims + waiting, "adviser contacts": contacts, "pathway plans": plans}
 
 
@@ -181,12 +180,14 @@ def _adviser_histories(users: dict[str, Any], today: dt.date, rng: random.Random
     return len(contacts), len(plans)
 
 
-def _birthday_contacts(today: dt.date, rng: random.Random) -> int:
+def seed_birthday_contacts(*, today: dt.date, seed: int) -> int:
     """The contact near each 17th to 21st birthday that the SSDA903 OC3 record reports (rules 131 to
-    133), for every personal adviser's care leaver, past cases too, whose history above does not reach
-    back to the birthday. Only contacts older than the care leaver's others are added, so who is due or
-    overdue a contact today is as the history above made it.
+    133), for every personal adviser's care leaver, the demo's past cases too, whose contact history
+    (above) does not reach back to the birthday. Called by the demo's last pass, once every allocation
+    is written. Only contacts older than the care leaver's others are added, so who is due or overdue
+    a contact today is as the history above made it.
     """
+    rng = random.Random(f"harbour-demo-birthday-contacts-{seed}")  # noqa: S311 - made-up demo data
     from harbour.accounts.models import Allocation
     from harbour.children.models import PeriodLookedAfter
     from harbour.leaving_care.models import AdviserContact

@@ -24,6 +24,7 @@ from harbour.domain.leaving_care import OC3_AGES, care_leaver_status
 from harbour.domain.ssda903 import COLUMNS, CollectionYear, date_903, header_sex, parse_date_903
 from harbour.domain.ssda903_cohorts import (
     SHORT_BREAK_STATUSES,
+    health_check_for_under_fives,
     oc3_birthday_in_year,
     uasc_status_ceased,
 )
@@ -225,6 +226,9 @@ def _looked_after_rows(result: Return, child: Child, code: str, facts: _Facts, *
     oc2 = files.oc2_row(code=code, born=born, year=year,
                         periods=[Period(p.start, p.end) for p in facts.periods[child.id]],
                         short_breaks=short_breaks, health_assessments=facts.health[child.id])
+    if oc2 is not None and child.date_of_birth is not None:
+        oc2["HEALTH_CHECK"] = health_check_for_under_fives(
+            child.date_of_birth, year, [a.assessed_on for a in facts.health[child.id]])
     if oc2 is not None and not care_leaver:  # no OC2 for a care leaver (rule 215)
         result.tables["OC2"].append(oc2)
     result.tables["Missing"] += files.missing_rows(code=code, born=born, year=year, episodes=facts.missing[child.id])
