@@ -256,8 +256,10 @@ def build_return(year: CollectionYear, children: QuerySet[Child]) -> Return:
             "CHILD": code, "SEX": sex, "DOB": born, "ETHNIC": child.ethnicity,
             "UPN": child.upn or child.upn_unknown_reason, **dict(zip(("MOTHER", "MC_DOB"), _mother(child), strict=True)),
         })
-        # A care leaver has an OC3 row; UASC is not returned for care leavers (rule 1014).
-        uasc = None if oc3_birthday else _uasc_row(child, code, sex, facts, year)
+        # A care leaver has an OC3 row; UASC is not returned for a care leaver with no episode in the
+        # year (rule 1014), but is for one looked after in it, or rules 392a and 392b would take the
+        # formerly unaccompanied child for one with a home postcode.
+        uasc = None if oc3_birthday and not looked_after else _uasc_row(child, code, sex, facts, year)
         if oc3_birthday is not None:
             result.tables["OC3"].append(files.oc3_row(code=code, born=born, birthday_on=oc3_birthday,
                                                       contacts=facts.contacts[child.id]))
