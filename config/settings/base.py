@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "harbour.forecasting",
     "harbour.retention",
     "harbour.documents",
+    "harbour.snapshot",
 ]
 
 MIDDLEWARE = [
