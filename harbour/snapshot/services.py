@@ -43,6 +43,7 @@ SAFETY_MARGIN = dt.timedelta(minutes=10)
 _CHILDLESS = Arrival._meta.label
 _CHILD_FIELDS = ("child__id", "child__given_names", "child__family_name", "child__preferred_name",
                  "child__date_of_birth")
+_LOADED = [field.removeprefix("child__") for field in _CHILD_FIELDS]
 
 
 @dataclass(frozen=True)
@@ -65,21 +66,33 @@ def what_to_do_next(
     if day is None or day.day != today or day.nts_working_days != nts_working_days:
         rebuilt = rebuild(today=today, now=now, calendar=calendar, nts_working_days=nts_working_days)
         day = SnapshotDay.objects.get(pk=THE_SNAPSHOT)
-    rows = {row.child_id: row for row in ChildDeadlines.objects.filter(child__in=visible)
-            .select_related("child").only("day", "computed_at", "deadlines", *_CHILD_FIELDS)}
-    stale = {child_id for child_id, row in rows.items() if row.day != today}
+    # Tuples, not model instances: a whole service reads thousands of rows, of which the page
+    # needs only the deadlines overdue or within the horizon.
+    rows = {child_id: (day_of_row, computed_at, deadlines, child) for child_id, day_of_row, computed_at, deadlines, *child
+            in ChildDeadlines.objects.filter(child__in=visible).values_list("child_id", "day", "computed_at",
+                                                                            "deadlines", *_CHILD_FIELDS[1:])}
+    stale = {child_id for child_id, (day_of_row, *_) in rows.items() if day_of_row != today}
     for child_id, last_change in _last_changes(since=day.computed_at - SAFETY_MARGIN).items():
         row = rows.get(child_id)
-        written = day.computed_at if row is None else row.computed_at
+        written = day.computed_at if row is None else row[1]
         if last_change > written - SAFETY_MARGIN:
             stale.add(child_id)
+    wanted: list[ChildDeadline] = []
+    horizon = (today + dt.timedelta(days=horizon_days)).isoformat()  # ISO dates compare as strings
+    for child_id, (_, _, deadlines, child_values) in rows.items():
+        if child_id in stale:
+            continue
+        items = [item for item in deadlines if item["status"] == DeadlineStatus.OVERDUE or str(item["due"]) <= horizon]
+        if items:
+            # As the ORM would load it with only() these fields: any other is read from the database if
+            # asked for, never a silent default.
+            child = Child.from_db(Child.unscoped.db, _LOADED, (child_id, *child_values))
+            wanted.extend(ChildDeadline(child, _deadline(item)) for item in items)
     if stale:
-        rows.update(_recompute(visible.filter(pk__in=stale), today=today, now=now, calendar=calendar,
-                               nts_working_days=nts_working_days))
-    overdue, due_soon = overdue_and_due_soon(
-        (ChildDeadline(row.child, _deadline(item)) for row in rows.values() for item in row.deadlines),
-        today=today, horizon_days=horizon_days,
-    )
+        recomputed = _recompute(visible.filter(pk__in=stale), today=today, now=now, calendar=calendar,
+                                nts_working_days=nts_working_days)
+        wanted.extend(ChildDeadline(row.child, _deadline(item)) for row in recomputed.values() for item in row.deadlines)
+    overdue, due_soon = overdue_and_due_soon(wanted, today=today, horizon_days=horizon_days)
     return WhatToDoNext(overdue, due_soon, recomputed=rebuilt or len(stale), rebuilt=bool(rebuilt))
 
 
@@ -109,7 +122,7 @@ def _recompute(children: QuerySet[Child], *, today: dt.date, now: dt.datetime, c
     """Work the children out again and write their rows back, an empty list for those who now have
     nothing to do (so that they are not worked out again until they next change)."""
     rows = _outstanding(children, today=today, now=now, calendar=calendar, nts_working_days=nts_working_days)
-    for child in children.only(*(field.removeprefix("child__") for field in _CHILD_FIELDS)):
+    for child in children.only(*_LOADED):
         if child.pk not in rows:
             rows[child.pk] = ChildDeadlines(child=child, day=today, computed_at=now, deadlines=[])
     with transaction.atomic():

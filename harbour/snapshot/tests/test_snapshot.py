@@ -96,7 +96,7 @@ def test_the_page_is_exact_after_changes_and_its_query_count_is_fixed(
     iro = make_user(Role.IRO)
     client = signed_in(manager)
     visible = access.children_visible_to(manager)
-    measured = []
+    measured: list[int] = []
     for count in (10, 60):
         children = _in_care(count if not measured else count - 10)
         time_machine.shift(LATER)
