@@ -72,7 +72,8 @@ def what_to_do_next(
             in ChildDeadlines.objects.filter(child__in=visible).values_list("child_id", "day", "computed_at",
                                                                             "deadlines", *_CHILD_FIELDS[1:])}
     stale = {child_id for child_id, (day_of_row, *_) in rows.items() if day_of_row != today}
-    for child_id, last_change in _last_changes(since=day.computed_at - SAFETY_MARGIN).items():
+    last_changes = _last_changes(since=day.computed_at - SAFETY_MARGIN)
+    for child_id, last_change in last_changes.items():
         row = rows.get(child_id)
         written = day.computed_at if row is None else row[1]
         if last_change > written - SAFETY_MARGIN:
@@ -89,8 +90,11 @@ def what_to_do_next(
             child = Child.from_db(Child.unscoped.db, _LOADED, (child_id, *child_values))
             wanted.extend(ChildDeadline(child, _deadline(item)) for item in items)
     if stale:
+        # A row written now for a child changed less than the margin ago would be stale at once: it
+        # is worked out on each request until the change is older, and then written.
+        settled = {pk for pk in stale if pk not in last_changes or last_changes[pk] <= now - SAFETY_MARGIN}
         recomputed = _recompute(visible.filter(pk__in=stale), today=today, now=now, calendar=calendar,
-                                nts_working_days=nts_working_days)
+                                nts_working_days=nts_working_days, write=settled)
         wanted.extend(ChildDeadline(row.child, _deadline(item)) for row in recomputed.values() for item in row.deadlines)
     overdue, due_soon = overdue_and_due_soon(wanted, today=today, horizon_days=horizon_days)
     return WhatToDoNext(overdue, due_soon, recomputed=rebuilt or len(stale), rebuilt=bool(rebuilt))
@@ -118,16 +122,16 @@ def rebuild(*, today: dt.date, now: dt.datetime, calendar: WorkingDayCalendar, n
 
 
 def _recompute(children: QuerySet[Child], *, today: dt.date, now: dt.datetime, calendar: WorkingDayCalendar,
-               nts_working_days: int) -> dict[uuid.UUID, ChildDeadlines]:
-    """Work the children out again and write their rows back, an empty list for those who now have
-    nothing to do (so that they are not worked out again until they next change)."""
+               nts_working_days: int, write: set[uuid.UUID]) -> dict[uuid.UUID, ChildDeadlines]:
+    """Work the children out again and write back the rows of those in ``write``, an empty list for
+    those who now have nothing to do (so that they are not worked out again until they next change)."""
     rows = _outstanding(children, today=today, now=now, calendar=calendar, nts_working_days=nts_working_days)
-    for child in children.only(*_LOADED):
-        if child.pk not in rows:
-            rows[child.pk] = ChildDeadlines(child=child, day=today, computed_at=now, deadlines=[])
-    with transaction.atomic():
-        ChildDeadlines.objects.bulk_create(rows.values(), update_conflicts=True, unique_fields=["child"],
-                                           update_fields=["day", "computed_at", "deadlines"])
+    if write:
+        written = [rows.get(child.pk) or ChildDeadlines(child=child, day=today, computed_at=now, deadlines=[])
+                   for child in children.filter(pk__in=write).only("id")]
+        with transaction.atomic():
+            ChildDeadlines.objects.bulk_create(written, update_conflicts=True, unique_fields=["child"],
+                                               update_fields=["day", "computed_at", "deadlines"])
     return rows
 
 
