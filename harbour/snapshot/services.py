@@ -68,9 +68,10 @@ def what_to_do_next(
         day = SnapshotDay.objects.get(pk=THE_SNAPSHOT)
     # Tuples, not model instances: a whole service reads thousands of rows, of which the page
     # needs only the deadlines overdue or within the horizon.
-    rows = {child_id: (day_of_row, computed_at, deadlines, child) for child_id, day_of_row, computed_at, deadlines, *child
-            in ChildDeadlines.objects.filter(child__in=visible).values_list("child_id", "day", "computed_at",
-                                                                            "deadlines", *_CHILD_FIELDS[1:])}
+    in_view = ChildDeadlines.objects.filter(child__in=visible).values_list(
+        "child_id", "day", "computed_at", "deadlines", *_CHILD_FIELDS[1:])
+    rows = {child_id: (day_of_row, computed_at, deadlines, child)
+            for child_id, day_of_row, computed_at, deadlines, *child in in_view}
     stale = {child_id for child_id, (day_of_row, *_) in rows.items() if day_of_row != today}
     last_changes = _last_changes(since=day.computed_at - SAFETY_MARGIN)
     for child_id, last_change in last_changes.items():
