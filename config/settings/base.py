@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "harbour.documents",
     "harbour.reporting",
     "harbour.reporting.board",
+    "harbour.snapshot",
 ]
 
 MIDDLEWARE = [

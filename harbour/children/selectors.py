@@ -425,18 +425,36 @@ def deadlines_for_children(
     *, visible: QuerySet[Child], today: dt.date, calendar: object, nts_working_days: int, horizon_days: int = 28,
 ) -> tuple[list[ChildDeadline], list[ChildDeadline]]:
     """(overdue, due soon) for every child in view: what to do next, soonest first. Only children with
-    open duties are worked out: a closed record has nothing to do (ADR 0016)."""
+    open duties are worked out: a closed record has nothing to do (ADR 0016). Worked out from
+    scratch: the home page reads the same lists from the deadline snapshot (harbour.snapshot)."""
     children, timelines = children_with_open_duties(visible=visible, today=today)
+    return overdue_and_due_soon(
+        (ChildDeadline(children[pk], deadline)
+         for pk, timeline in timelines.items()
+         for deadline in outstanding_deadlines(timeline, today=today, calendar=calendar,  # type: ignore[arg-type]
+                                               nts_working_days=nts_working_days)),
+        today=today, horizon_days=horizon_days,
+    )
+
+
+def overdue_and_due_soon(
+    outstanding: Iterable[ChildDeadline], *, today: dt.date, horizon_days: int = 28,
+) -> tuple[list[ChildDeadline], list[ChildDeadline]]:
+    """Outstanding deadlines split into (overdue, due within ``horizon_days``), soonest first; ties in
+    the order of the child's name, so that the first rows shown are the same on every request."""
+    horizon = today + dt.timedelta(days=horizon_days)
     overdue: list[ChildDeadline] = []
     due_soon: list[ChildDeadline] = []
-    horizon = today + dt.timedelta(days=horizon_days)
-    for pk, timeline in timelines.items():
-        for deadline in outstanding_deadlines(timeline, today=today, calendar=calendar,  # type: ignore[arg-type]
-                                              nts_working_days=nts_working_days):
-            if deadline.status == "overdue":
-                overdue.append(ChildDeadline(children[pk], deadline))
-            elif deadline.due <= horizon:
-                due_soon.append(ChildDeadline(children[pk], deadline))
-    overdue.sort(key=lambda d: d.deadline.due)
-    due_soon.sort(key=lambda d: d.deadline.due)
+    for item in outstanding:
+        if item.deadline.status == "overdue":
+            overdue.append(item)
+        elif item.deadline.due <= horizon:
+            due_soon.append(item)
+
+    def order(item: ChildDeadline) -> tuple[dt.date, str, str, str, str]:
+        child = item.child
+        return (item.deadline.due, child.family_name, child.given_names, str(child.pk), str(item.deadline.duty))
+
+    overdue.sort(key=order)
+    due_soon.sort(key=order)
     return overdue, due_soon

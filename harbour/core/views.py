@@ -13,9 +13,9 @@ from django.views.decorators.http import require_http_methods
 
 from harbour.accounts import access
 from harbour.accounts.models import Role, Scope
-from harbour.children import selectors
 from harbour.domain.deadlines import TimelineInputError, compute_deadlines, parse_case_timeline
 from harbour.returns import selectors as return_selectors
+from harbour.snapshot import services as snapshot
 
 from .calendar import council_calendar
 from .forms_timescales import TimescaleForm
@@ -47,11 +47,14 @@ def home(request: HttpRequest) -> HttpResponse:
     if user.scope == Scope.SHARED:
         context["children"] = list(visible.order_by("family_name")[:200])
         return render(request, "core/home_partner.html", context)
-    today = timezone.localdate()
+    today, now = snapshot.today_and_now()
     council = CouncilSettings.current()
-    overdue, due_soon = selectors.deadlines_for_children(
-        visible=visible, today=today, calendar=council_calendar(), nts_working_days=council.nts_transfer_working_days
+    # From the deadline snapshot, exact: children changed since are worked out again (ADR 0016).
+    next_steps = snapshot.what_to_do_next(
+        visible=visible, today=today, now=now, calendar=council_calendar(),
+        nts_working_days=council.nts_transfer_working_days,
     )
+    overdue, due_soon = next_steps.overdue, next_steps.due_soon
     context.update({
         "today": today,
         "calendar": council_calendar(),

@@ -44,8 +44,14 @@ class Command(BaseCommand):
         parser.add_argument("file", nargs="?", default="-", help="JSON file with the case timeline (default: standard input)")
         parser.add_argument("--nts-working-days", type=int, default=5,
                             help="The council's NTS transfer deadline in working days (default 5)")
+        parser.add_argument("--snapshot", action="store_true",
+                            help="Instead: rebuild the deadline snapshot the home page reads, for today (run it "
+                                 "from cron just after midnight, and after a deploy or a long import)")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["snapshot"]:
+            self._snapshot()
+            return
         source = options["file"]
         try:
             text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
@@ -67,3 +73,13 @@ class Command(BaseCommand):
         deadlines = compute_deadlines(timeline, today=today, calendar=council_calendar(),
                                       nts_working_days=options["nts_working_days"])
         self.stdout.write(json.dumps(deadlines_as_json(deadlines), indent=2))
+
+
+    def _snapshot(self) -> None:
+        from harbour.core.models import CouncilSettings
+        from harbour.snapshot.services import rebuild, today_and_now
+
+        today, now = today_and_now()
+        count = rebuild(today=today, now=now, calendar=council_calendar(), force=True,
+                        nts_working_days=CouncilSettings.current().nts_transfer_working_days)
+        self.stdout.write(f"Deadline snapshot for {today:%-d %B %Y}: {count} children with something to do")

@@ -1,0 +1,34 @@
+"""The deadline snapshot (ADR 0016, "Deadline snapshot"): each child's outstanding deadlines as the
+engine worked them out for one day. Derived and rebuildable, never a second source of truth: the
+page recomputes any child whose records changed since their row was written, and the whole table
+is rebuilt on a new day."""
+
+from __future__ import annotations
+
+from django.db import models
+
+# One snapshot for the whole council: the row that says which day it is for.
+THE_SNAPSHOT = 1
+
+
+class SnapshotDay(models.Model):
+    """The day the whole snapshot was last worked out for, when, and with which council setting."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=THE_SNAPSHOT)
+    day = models.DateField()
+    computed_at = models.DateTimeField()
+    nts_working_days = models.PositiveSmallIntegerField()
+
+
+class ChildDeadlines(models.Model):
+    """One child's outstanding deadlines on ``day``, as ``Deadline.as_json`` (an empty list: nothing
+    to do). Children with nothing to do on the day of the rebuild have no row at all."""
+
+    # A foreign key, so that destroying a child's record (ADR 0018) removes their row with it and a
+    # subject-access export finds it.
+    child = models.OneToOneField("children.Child", on_delete=models.CASCADE, primary_key=True, related_name="+")
+    day = models.DateField()
+    # When the child's records were read: an audit event later than this (less the safety margin)
+    # means the row may be out of date.
+    computed_at = models.DateTimeField()
+    deadlines = models.JSONField(default=list)
