@@ -11,7 +11,13 @@ from datetime import date
 from typing import Any
 
 from harbour.domain.leaving_care import oc3_contact_for
-from harbour.domain.oc2 import SdqRecorded, SubstanceMisuseFacts, oc2_convicted, oc2_sdq, oc2_substance_misuse
+from harbour.domain.oc2 import (
+    SdqRecorded,
+    SubstanceMisuseFacts,
+    oc2_convicted,
+    oc2_sdq,
+    oc2_substance_misuse,
+)
 from harbour.domain.ssda903 import CollectionYear, date_903
 from harbour.domain.ssda903_cohorts import (
     continuously_looked_after,
