@@ -58,6 +58,7 @@ api.add_router("/reviews", "harbour.api.reviews.router")
 api.add_router("/uasc", uasc_router)
 api.add_router("/leaving-care", leaving_care_router)
 api.add_router("/forecasts", "harbour.api.forecasts.router")
+api.add_router("/returns", "harbour.api.returns.router")
 
 
 class SearchQuery(Schema):
