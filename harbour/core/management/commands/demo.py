@@ -37,6 +37,7 @@ from harbour.domain.names import search_key, sound_key
 from harbour.domain.types import Period
 from harbour.forecasting.demo_history import write_history
 from harbour.leaving_care.demo import seed_journey
+from harbour.returns.demo import seed_return_facts
 from harbour.reviews.demo import seed_reviews
 
 DEMO_PASSWORD = "harbour-demo-2026"  # only for the made-up demo council; printed with the sign-ins
@@ -1250,6 +1251,7 @@ def write_plan(plan: CouncilPlan) -> dict[str, int]:
     counts.update({labels[key]: len(value) for key, value in rows.items()})
     counts.update(seed_reviews(users=users, today=plan.today, seed=plan.seed))
     counts.update(write_history(users=users, today=plan.today, seed=plan.seed, children=len(plan.children)))
+    counts.update(seed_return_facts(today=plan.today))
     return counts
 
 
