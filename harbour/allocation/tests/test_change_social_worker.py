@@ -90,3 +90,22 @@ def test_the_page_asks_why_and_marks_the_unconfirmed_labels(manager: Any, case: 
     # A social worker may not reach the page.
     assert signed_in(case["first"]).get(url).status_code == 404
     assert timezone.localdate() == Allocation.objects.get(child=case["child"], worker=case["first"]).end
+
+
+def test_the_page_reads_in_a_fixed_number_of_queries(manager: Any, case: dict[str, Any], signed_in: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = signed_in(manager)
+    url = f"/allocation/children/{case['child'].pk}/change/"
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    before = queries()
+    rota_of(10)  # more social workers to choose from
+    services.change_social_worker(actor=manager, child=case["child"], worker=case["second"], reason="MANAGE",
+                                  today=TODAY)
+    assert queries() == before

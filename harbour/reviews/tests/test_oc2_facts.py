@@ -151,3 +151,23 @@ def test_the_api_records_and_lists_them(worker: Any, child: Any, make_user: Any,
     # Out of scope: a social worker in another team answers 404, as for a missing child.
     stranger = make_user(Role.SOCIAL_WORKER, team=make_team("Another team"))
     assert client.get(url, **_auth(stranger)).status_code == 404
+
+
+def test_the_page_reads_in_a_fixed_number_of_queries(worker: Any, child: Any, signed_in: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = signed_in(worker)
+    url = f"/reviews/child/{child.pk}/substance-misuse-and-offending/"
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    services.outcome_event_record(actor=worker, child=child, kind="reprimand", happened_on=D(2026, 10, 1), today=TODAY)
+    one = queries()
+    for n in range(10):
+        services.outcome_event_record(actor=worker, child=child, kind="substance_misuse",
+                                      happened_on=D(2026, 10, 2 + n), intervention_received=True, today=TODAY)
+    assert queries() == one
