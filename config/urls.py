@@ -18,6 +18,8 @@ urlpatterns = [
     path("uasc/", include("harbour.uasc.urls")),
     path("leaving-care/", include("harbour.leaving_care.urls")),
     path("forecasting/", include("harbour.forecasting.urls")),
+    path("retention/", include("harbour.retention.urls")),
+    path("documents/", include("harbour.documents.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "harbour.returns",
     "harbour.uasc",
     "harbour.forecasting",
+    "harbour.retention",
+    "harbour.documents",
 ]
 
 MIDDLEWARE = [

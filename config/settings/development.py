@@ -12,3 +12,6 @@ HARBOUR_REQUIRE_TWO_FACTOR = env_bool("HARBOUR_REQUIRE_TWO_FACTOR", False)
 # The demo council's addresses are made up: emails are printed in the terminal that runs `make run`,
 # so a newcomer can follow a partner's link from there.
 EMAIL_BACKEND = os.environ.get("HARBOUR_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# The demo council borrows Portsmouth's real postcodes (harbour/core/demo_data.py), so its SSDA903
+# return is checked as Portsmouth's: the validator works out in or out of area from this code.
+HARBOUR_LA_ONS_CODE = os.environ.get("HARBOUR_LA_ONS_CODE", "E06000044")

@@ -31,6 +31,7 @@ from .placement_requests import router as placement_requests_router
 from .placements import router as placements_router
 from .providers import router as providers_router
 from .referrals import router as referrals_router
+from .return_facts import router as return_facts_router
 from .schemas import (
     ChildIn,
     ChildOut,
@@ -58,6 +59,8 @@ api.add_router("/reviews", "harbour.api.reviews.router")
 api.add_router("/uasc", uasc_router)
 api.add_router("/leaving-care", leaving_care_router)
 api.add_router("/forecasts", "harbour.api.forecasts.router")
+api.add_router("/documents", "harbour.api.documents.router")
+api.add_router("/returns", return_facts_router)
 api.add_router("/returns", "harbour.api.returns.router")
 
 

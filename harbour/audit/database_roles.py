@@ -6,7 +6,8 @@ not own anything:
 
 * the **owner** role owns every table, sequence and the trigger function; migrations run as it;
 * the **application** role may read and write case data, may only read and add to the audit tables
-  (no ``UPDATE``, ``DELETE`` or ``TRUNCATE``), and owns nothing, so ``DROP TRIGGER``, ``ALTER TABLE
+  (no ``DELETE`` or ``TRUNCATE``, and ``UPDATE`` only of an audit event's ``changes``, which the trigger
+  allows only for destruction's redaction), and owns nothing, so ``DROP TRIGGER``, ``ALTER TABLE
   ... DISABLE TRIGGER`` and ``TRUNCATE`` fail with SQLSTATE 42501 (insufficient_privilege).
 
 :func:`grant_roles` is idempotent: run it (``harbour db-roles``) after every ``harbour migrate``, as
@@ -19,7 +20,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-APPEND_ONLY_TABLES = ("audit_auditevent", "audit_accesslogentry", "audit_disclosure")
+APPEND_ONLY_TABLES = ("audit_auditevent", "audit_accesslogentry", "audit_disclosure", "retention_tombstone")
+# Destroying a record past its retention date replaces its audit events' values with a pointer to the
+# tombstone (ADR 0018): the application may update that one column, and the trigger lets only that
+# redaction through, for the child the transaction has declared.
+REDACTABLE = ("audit_auditevent", "changes")
 TRIGGER_FUNCTION = "harbour_audit_is_append_only()"
 _ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
@@ -57,7 +62,10 @@ def statements(*, owner: str, app: str, tables: list[str], schema: str = "public
         f"GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {app}",
         f"ALTER DEFAULT PRIVILEGES FOR ROLE {owner} IN SCHEMA {schema} GRANT USAGE, SELECT ON SEQUENCES TO {app}",
     ]
-    sql += [f'REVOKE UPDATE, DELETE, TRUNCATE ON "{table}" FROM {app}' for table in APPEND_ONLY_TABLES]
+    sql += [f'REVOKE UPDATE, DELETE, TRUNCATE ON "{table}" FROM {app}'
+            for table in APPEND_ONLY_TABLES if table in tables]
+    if REDACTABLE[0] in tables:
+        sql.append(f'GRANT UPDATE ("{REDACTABLE[1]}") ON "{REDACTABLE[0]}" TO {app}')
     return sql
 
 

@@ -97,3 +97,17 @@ class AgeAssessmentOutcome(models.TextChoices):
     AS_CLAIMED = "as_claimed", "A child, of the age they claim"
     DIFFERENT_AGE = "different_age", "A child, of a different age"
     ADULT = "adult", "An adult (18 or over)"
+
+
+class CategoryOfNeed(models.TextChoices):
+    """CIN: the main reason the child is looked after, recorded at the start of the period of care
+    (SSDA903 guide, reference 4.3; validator rule 504 wants it the same in every episode of a period)."""
+
+    N1 = "N1", "N1: abuse or neglect"
+    N2 = "N2", "N2: child's disability"
+    N3 = "N3", "N3: parental illness or disability"
+    N4 = "N4", "N4: family in acute stress"
+    N5 = "N5", "N5: family dysfunction"
+    N6 = "N6", "N6: socially unacceptable behaviour"
+    N7 = "N7", "N7: low income"
+    N8 = "N8", "N8: absent parenting"

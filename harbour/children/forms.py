@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from harbour.accounts.models import Role, User
 from harbour.core.forms import DateRangeForm, GovukDateField, GovukForm
 
-from .codes import DateOfBirthSource, Ethnicity, LegalStatus, Sex, UpnUnknown
+from .codes import CategoryOfNeed, DateOfBirthSource, Ethnicity, LegalStatus, Sex, UpnUnknown
 from .models import ChildName, ChronologyEntry
 
 YES_NO_UNKNOWN = [("yes", "Yes"), ("no", "No"), ("unknown", "Not known")]
@@ -177,3 +177,27 @@ class ChronologyEntryForm(GovukForm):
                             error_messages={"required": "Enter a summary"})
     description = forms.CharField(label="Details (optional)", required=False, widget=forms.Textarea(attrs={"rows": 5}),
                                   help_text="Write it for the child, who may read their record one day")
+
+
+class ReturnFactsForm(GovukForm):
+    """What the SSDA903 return needs that no other record holds: category of need, and motherhood."""
+
+    category_of_need = forms.ChoiceField(
+        label="Category of need", choices=[("", "Select a category of need"), *CategoryOfNeed.choices],
+        help_text="The main reason the child is looked after, as recorded when the period of care started",
+        error_messages={"required": "Select the category of need, N1 to N8"},
+    )
+    is_mother = forms.ChoiceField(
+        label="Is she a mother? (girls and young women only)", widget=forms.RadioSelect, required=False,
+        choices=[("yes", "Yes"), ("no", "No")],  # neither: not applicable (a boy), or not yet asked
+    )
+    mother_child_date_of_birth = GovukDateField(
+        label="Date of birth of her first child (optional)", required=False, past_or_today=True,
+        help_text="Only if she is a mother. For example, 27 3 2025",
+    )
+
+    def facts(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {"category_of_need": data["category_of_need"],
+                "is_mother": {"yes": True, "no": False}.get(data.get("is_mother") or "", None),
+                "mother_child_date_of_birth": data.get("mother_child_date_of_birth")}

@@ -8,7 +8,15 @@ from django.db import models
 
 from harbour.core.models import Record
 
-from .codes import AgeAssessmentOutcome, DateOfBirthSource, Ethnicity, LegalStatus, Sex, UpnUnknown
+from .codes import (
+    AgeAssessmentOutcome,
+    CategoryOfNeed,
+    DateOfBirthSource,
+    Ethnicity,
+    LegalStatus,
+    Sex,
+    UpnUnknown,
+)
 
 
 class UnscopedChildQuery(Exception):
@@ -53,6 +61,12 @@ class Child(Record):
     # child is shared with partners. Who set it and when is in the audit trail.
     processing_restricted = models.BooleanField(default=False)
     processing_restriction_reason = models.CharField(max_length=500, blank=True)
+    # What the SSDA903 return needs of a looked-after child that no other record holds: the category
+    # of need (Episodes CIN) and, for a girl or young woman, whether she is a mother and her first
+    # child's date of birth (Header MOTHER and MC_DOB).
+    category_of_need = models.CharField(max_length=2, choices=CategoryOfNeed.choices, blank=True)
+    is_mother = models.BooleanField(null=True)
+    mother_child_date_of_birth = models.DateField("date of birth of her first child", null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
 
     class Meta:

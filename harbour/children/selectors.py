@@ -11,11 +11,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from harbour.allocation.models import RotaTurn
-from harbour.domain.deadlines import CaseTimeline, Deadline, PlacementSpell, compute_deadlines
+from harbour.domain.deadlines import (
+    NEEDS_ASSESSMENT_OWED_UNTIL_AGE,
+    CaseTimeline,
+    Deadline,
+    PlacementSpell,
+    compute_deadlines,
+    has_open_duties,
+    outstanding_deadlines,
+)
 from harbour.domain.names import search_key, sound_key
 from harbour.domain.types import Period
 from harbour.leaving_care.models import (
@@ -327,10 +335,12 @@ def case_timelines(child_ids: Any, dates_of_birth: dict[uuid.UUID, dt.date | Non
     """The domain's view of each child's history, built with one query per kind of record."""
     ids = child_ids
     collected: dict[str, dict[uuid.UUID, list[object]]] = defaultdict(lambda: defaultdict(list))
-    for period in PeriodLookedAfter.objects.filter(child_id__in=ids).only("child_id", "start", "end"):
-        collected["periods"][period.child_id].append(Period(period.start, period.end))
-    for placement in Placement.objects.filter(child_id__in=ids).only("child_id", "start", "end", "long_term"):
-        collected["placements"][placement.child_id].append(PlacementSpell(placement.start, placement.end, placement.long_term))
+    # Tuples, not model instances: a whole service loads tens of thousands of these.
+    for child_id, start, end in PeriodLookedAfter.objects.filter(child_id__in=ids).values_list("child_id", "start", "end"):
+        collected["periods"][child_id].append(Period(start, end))
+    placements = Placement.objects.filter(child_id__in=ids).values_list("child_id", "start", "end", "long_term")
+    for child_id, start, end, long_term in placements:
+        collected["placements"][child_id].append(PlacementSpell(start, end, long_term))
     simple = {
         "reviews": (Review, "held_on"),
         "visits": (Visit, "visited_on"),
@@ -381,20 +391,51 @@ class ChildDeadline:
     deadline: Deadline
 
 
+def may_have_open_duties(visible: QuerySet[Child], today: dt.date) -> QuerySet[Child]:
+    """The children in view who may have open duties (``harbour.domain.deadlines.has_open_duties``),
+    found in the database so that closed records are never loaded: an open period looked after or
+    placement, an NTS referral going ahead, or a young person who could still be owed a needs
+    assessment (younger than 22 this year, to be safe on birthdays, and ever looked after). A
+    superset: the rule itself, on each candidate's timeline, has the last word."""
+    child = OuterRef("pk")
+    going_ahead = Referral.objects.filter(child=child).exclude(
+        status__in=[Referral.Status.CONTESTED, Referral.Status.WITHDRAWN])
+    ever_looked_after = PeriodLookedAfter.objects.filter(child=child)
+    young_enough = Q(date_of_birth__gte=dt.date(today.year - NEEDS_ASSESSMENT_OWED_UNTIL_AGE - 1, 1, 1))
+    return visible.filter(
+        Exists(ever_looked_after.filter(end__isnull=True))
+        | Exists(Placement.objects.filter(child=child, end__isnull=True))
+        | Exists(going_ahead)
+        | (young_enough & Exists(ever_looked_after))
+    )
+
+
+def children_with_open_duties(
+    *, visible: QuerySet[Child], today: dt.date,
+) -> tuple[dict[uuid.UUID, Child], dict[uuid.UUID, CaseTimeline]]:
+    """The children in view with open duties, and their timelines (a fixed number of queries)."""
+    candidates = may_have_open_duties(visible, today)
+    children = {c.pk: c for c in candidates.only("id", "given_names", "family_name", "preferred_name", "date_of_birth")}
+    timelines = case_timelines(candidates.values("id"), {pk: c.date_of_birth for pk, c in children.items()})
+    kept = {pk: timeline for pk, timeline in timelines.items() if has_open_duties(timeline, today=today)}
+    return {pk: children[pk] for pk in kept}, kept
+
+
 def deadlines_for_children(
     *, visible: QuerySet[Child], today: dt.date, calendar: object, nts_working_days: int, horizon_days: int = 28,
 ) -> tuple[list[ChildDeadline], list[ChildDeadline]]:
-    """(overdue, due soon) for every child in view: what to do next, soonest first."""
-    children = {c.pk: c for c in visible.only("id", "given_names", "family_name", "preferred_name", "date_of_birth")}
-    timelines = case_timelines(visible.values("id"), {pk: c.date_of_birth for pk, c in children.items()})
+    """(overdue, due soon) for every child in view: what to do next, soonest first. Only children with
+    open duties are worked out: a closed record has nothing to do (ADR 0016)."""
+    children, timelines = children_with_open_duties(visible=visible, today=today)
     overdue: list[ChildDeadline] = []
     due_soon: list[ChildDeadline] = []
     horizon = today + dt.timedelta(days=horizon_days)
     for pk, timeline in timelines.items():
-        for deadline in compute_deadlines(timeline, today=today, calendar=calendar, nts_working_days=nts_working_days):  # type: ignore[arg-type]
-            if deadline.status == "overdue" and deadline.met_on is None:
+        for deadline in outstanding_deadlines(timeline, today=today, calendar=calendar,  # type: ignore[arg-type]
+                                              nts_working_days=nts_working_days):
+            if deadline.status == "overdue":
                 overdue.append(ChildDeadline(children[pk], deadline))
-            elif deadline.status == "due" and deadline.due <= horizon:
+            elif deadline.due <= horizon:
                 due_soon.append(ChildDeadline(children[pk], deadline))
     overdue.sort(key=lambda d: d.deadline.due)
     due_soon.sort(key=lambda d: d.deadline.due)

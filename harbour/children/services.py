@@ -326,3 +326,52 @@ def chronology_add(
     )
     _audit(actor, AuditEvent.Action.CREATE, entry, child.pk, None, request_id, via)
     return entry
+
+
+# The return asks whether a looked-after girl or young woman aged 12 or over is a mother (SSDA903
+# Header MOTHER, validator rules 393 and 607); a younger child's first child is not credible.
+YOUNGEST_MOTHER_AGE = 12
+
+
+@transaction.atomic
+def child_record_return_facts(
+    *, actor: User, child: Child, category_of_need: str, is_mother: bool | None,
+    mother_child_date_of_birth: dt.date | None, today: dt.date, request_id: str = "", via: str = "web",
+) -> Child:
+    """Record the category of need and, for a girl or young woman, whether she is a mother.
+
+    Category of need: SSDA903 Episodes CIN, N1 to N8 (reference 4.3). Mother: Header MOTHER (1 or 0)
+    and MC_DOB, the date of birth of her first child, wanted for looked-after girls aged 12 and over.
+    """
+    from .codes import CategoryOfNeed, Sex
+
+    errors: dict[str, str] = {}
+    if category_of_need not in CategoryOfNeed.values:
+        errors["category_of_need"] = "Select the category of need, N1 to N8"
+    if is_mother is not None and child.sex != Sex.FEMALE:
+        errors["is_mother"] = "Leave whether the child is a mother empty: their sex is not recorded as female"
+    if is_mother and mother_child_date_of_birth is None:
+        errors["mother_child_date_of_birth"] = "Enter the date of birth of her first child"
+    if not is_mother and mother_child_date_of_birth is not None:
+        errors["mother_child_date_of_birth"] = ("Leave the date of birth of her first child empty unless "
+                                                "she is a mother")
+    if mother_child_date_of_birth is not None and "mother_child_date_of_birth" not in errors:
+        if mother_child_date_of_birth > today:
+            errors["mother_child_date_of_birth"] = "Date of birth of her first child must be today or in the past"
+        elif child.date_of_birth and (mother_child_date_of_birth < child.date_of_birth or age_on(
+                child.date_of_birth, mother_child_date_of_birth) < YOUNGEST_MOTHER_AGE):
+            errors["mother_child_date_of_birth"] = (f"Date of birth of her first child must be after she turned "
+                                                    f"{YOUNGEST_MOTHER_AGE}: check both dates of birth")
+    if errors:
+        raise ValidationError(errors)
+    locked = Child.unscoped.select_for_update().get(pk=child.pk)
+    before = snapshot(locked)
+    locked.category_of_need = category_of_need
+    locked.is_mother = is_mother
+    locked.mother_child_date_of_birth = mother_child_date_of_birth
+    locked.version += 1
+    locked.save(update_fields=["category_of_need", "is_mother", "mother_child_date_of_birth", "version", "updated_at"])
+    _audit(actor, AuditEvent.Action.UPDATE, locked, locked.pk, before, request_id, via)
+    child.category_of_need, child.is_mother = category_of_need, is_mother
+    child.mother_child_date_of_birth, child.version = mother_child_date_of_birth, locked.version
+    return child

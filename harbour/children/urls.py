@@ -13,6 +13,7 @@ urlpatterns = [
     path("<str:child_id>/date-of-birth/new/", views.add_date_of_birth, name="add_date_of_birth"),
     path("<str:child_id>/legal/", views.child_legal, name="legal"),
     path("<str:child_id>/legal-status/new/", views.add_legal_status, name="add_legal_status"),
+    path("<str:child_id>/return-facts/change/", views.edit_return_facts, name="edit_return_facts"),
     path("<str:child_id>/periods-looked-after/new/", views.add_period, name="add_period"),
     path("<str:child_id>/timeline/new/", views.add_chronology_entry, name="add_chronology_entry"),
     path("<str:child_id>/access-log/", views.access_log, name="access_log"),

@@ -33,6 +33,7 @@ from .forms import (
     EditIdentityForm,
     LegalStatusForm,
     PeriodForm,
+    ReturnFactsForm,
     apply_service_errors,
 )
 from .models import Child, ChildName, DateOfBirthRecord, LegalStatusPeriod, PeriodLookedAfter
@@ -63,6 +64,7 @@ def child_nav(child: Child, active: str) -> list[dict[str, Any]]:
     items += [("Asylum claim", "uasc:asylum")] if child.is_uasc else []
     items += [("Trafficking and missing", "uasc:safety")]
     items += [("Leaving care", "leaving_care:young_person")]
+    items += [("Documents", "documents:child")]
     return [{"text": text, "href": reverse(name, args=[child.pk]), "active": name == active} for text, name in items]
 
 
@@ -261,3 +263,24 @@ def access_log(request: HttpRequest, child_id: Any) -> HttpResponse:
     child = _open(request, child_id, purpose="access log")
     entries = list(access_log_for_child(child_id=child.pk)[:500])
     return render(request, "children/access_log.html", {"child": child, "entries": entries})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_return_facts(request: HttpRequest, child_id: Any) -> HttpResponse:
+    child = _open(request, child_id, purpose="edit")
+    _require(access.may_edit_child(request.user))
+    initial = {"category_of_need": child.category_of_need,
+               "is_mother": {True: "yes", False: "no"}.get(child.is_mother, ""),
+               "mother_child_date_of_birth": child.mother_child_date_of_birth}
+    form = ReturnFactsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.child_record_return_facts(actor=request.user, child=child, today=timezone.localdate(),
+                                               request_id=_rid(request), **form.facts())
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            return redirect("children:legal", child.pk)
+    return render(request, "children/edit_return_facts.html", {"form": form, "child": child},
+                  status=422 if form.errors else 200)

@@ -50,6 +50,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     # The SSDA903 return is run by analysts, team managers and the director (harbour.returns).
     if user.role in {Role.PERFORMANCE_ANALYST, Role.TEAM_MANAGER, Role.DIRECTOR}:
         items.append({"text": "SSDA903", "href": "/returns/", "active": path.startswith("/returns/")})
+    # Retention and destruction of records are the administrator's, as records manager (harbour.retention).
+    if user.role == Role.ADMINISTRATOR:
+        items.append({"text": "Retention", "href": "/retention/", "active": path.startswith("/retention/")})
     return {"nav_items": items}
 
 

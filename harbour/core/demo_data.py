@@ -503,8 +503,29 @@ PREFERRED_NAMES = {
 }
 
 # --- Places --------------------------------------------------------------------------------------
-# Harbourside postcodes use "HB", which no real UK postcode area uses.
 INWARD_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
+# Harbourside is made up, but the SSDA903 return needs real postcodes: the DfE's validator looks each
+# one up in the ONS postcode directory to find the placement's council and distance (rules 392c, 169,
+# 179). The demo borrows Portsmouth's (ONS code E06000044), a harbour city; each postcode below is in
+# the directory the validator ships. Central is Portsea and Old Portsmouth (PO1, PO5), North the
+# mainland and Hilsea (PO2, PO3, PO6), South Southsea and Eastney (PO4).
+DEMO_LA_ONS_CODE = "E06000044"
+IN_AREA_POSTCODES: dict[str, tuple[str, ...]] = {
+    "Central": ("PO1 1HE", "PO1 9FZ", "PO1 9DZ", "PO1 1PU", "PO1 3BX", "PO1 4HF", "PO1 2JN", "PO1 5JH",
+                "PO5 1RU", "PO5 3LB", "PO5 3AJ", "PO5 4JJ", "PO5 2YH", "PO5 3RR", "PO5 2ND", "PO5 3XY"),
+    "North": ("PO2 7LD", "PO2 7JT", "PO2 9AJ", "PO2 8YW", "PO2 0QF", "PO2 7TL", "PO2 7TY", "PO2 9NX",
+              "PO3 6BJ", "PO3 5HG", "PO3 5FT", "PO3 6BX", "PO3 6JZ", "PO3 5WY", "PO3 5WQ", "PO3 5EF",
+              "PO6 2PX", "PO6 2AF", "PO6 3LD", "PO6 2PQ", "PO6 3XS", "PO6 4TW", "PO6 4AS", "PO6 3HL"),
+    "South": ("PO4 9RZ", "PO4 9QU", "PO4 0YJ", "PO4 0HB", "PO4 8YZ", "PO4 9LU", "PO4 8HE", "PO4 8PD"),
+}
+ALL_IN_AREA_POSTCODES = tuple(code for codes in IN_AREA_POSTCODES.values() for code in codes)
+# Out of area: next door (Havant E07000090, Gosport E07000088, Southampton E06000045) and far away
+# (Leeds E08000035), as a council's out-of-area placements are.
+OUT_OF_AREA_POSTCODES = ("PO9 3AS", "PO9 5TX", "PO12 3TP", "PO12 1LR", "SO14 2DD", "SO15 0ND",
+                         "SO16 6DJ", "SO17 2AA", "LS1 4AB", "LS2 7EW")
+# The Ofsted URN of the council's own fostering service: every in-house foster placement carries it
+# (validator rule 218 wants a URN for foster placements). Made up, in Ofsted's form.
+COUNCIL_FOSTERING_URN = "SC482913"
 
 INTAKE_BASE = "Harbour House intake base"
 SUPPORTED_ACCOMMODATION = (

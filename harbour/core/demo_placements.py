@@ -1,7 +1,7 @@
 """The demo council's placement directory: in-house carers, lodgings and units, and outside providers.
 
-Made up, like the rest of the demo. Harbourside postcodes use "HB" and outside providers "XX", which
-no real UK postcode area uses. The demo's placements that name a directory provider are linked to it,
+Made up, like the rest of the demo, but with real postcodes (demo_data.IN_AREA_POSTCODES: the return's
+validator looks them up). The demo's placements that name a directory provider are linked to it,
 so their SSDA903 coding (provider code, URN, postcode, cost) comes from the directory.
 """
 
@@ -18,10 +18,8 @@ AREAS = ("Central", "North", "South")
 
 
 def area_for(postcode: str) -> str:
-    """HB1 to HB4 are Central, HB5 to HB9 North, HB10 to HB14 South (the demo's own geography)."""
-    district = postcode.split(" ")[0][2:]
-    number = int(district) if district.isdigit() else 1
-    return AREAS[0] if number <= 4 else AREAS[1] if number <= 9 else AREAS[2]
+    """The demo's area of an in-area postcode (demo_data.IN_AREA_POSTCODES), Central when not listed."""
+    return next((area for area, codes in data.IN_AREA_POSTCODES.items() if postcode in codes), AREAS[0])
 
 
 # name, languages, faith, communities, needs met, ages, places, sexes, mockingbird
@@ -88,12 +86,10 @@ def seed_directory(*, agencies: dict[str, Any], today: dt.date, seed: int) -> di
     stamp = timezone.now() - dt.timedelta(hours=rng.randint(2, 30))
 
     def in_area_postcode() -> str:
-        letters = data.INWARD_LETTERS
-        return f"HB{rng.randint(1, 14)} {rng.randint(1, 9)}{rng.choice(letters)}{rng.choice(letters)}"
+        return rng.choice(data.ALL_IN_AREA_POSTCODES)
 
     def out_of_area_postcode() -> str:
-        letters = data.INWARD_LETTERS
-        return f"XX{rng.randint(1, 30)} {rng.randint(1, 9)}{rng.choice(letters)}{rng.choice(letters)}"
+        return rng.choice(data.OUT_OF_AREA_POSTCODES)
 
     def urn() -> str:
         return f"SC{rng.randint(100000, 999999)}"
@@ -105,7 +101,7 @@ def seed_directory(*, agencies: dict[str, Any], today: dt.date, seed: int) -> di
             name=name, kind=Provider.Kind.FOSTER_CARER, postcode=postcode, area=area_for(postcode),
             ages_from=low, ages_to=high, places=places, sexes=sexes, languages=languages, faith=faith,
             communities=communities, needs_met=needs, mockingbird=hub, cost_per_week=Decimal("480"),
-            place_type="U6", place_provider="PR1", vacancies=rng.randint(0, places),
+            place_type="U6", place_provider="PR1", vacancies=rng.randint(0, places), ofsted_urn=data.COUNCIL_FOSTERING_URN,
             registration="Approved by the Harbourside fostering panel",
         ))
     for name, languages, faith, communities, needs in SUPPORTED_LODGINGS_HOSTS:

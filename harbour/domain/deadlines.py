@@ -43,6 +43,9 @@ __all__ = [
     "compute_deadlines",
     "deadlines_as_json",
     "england_calendar_for_timeline",
+    "NEEDS_ASSESSMENT_OWED_UNTIL_AGE",
+    "has_open_duties",
+    "outstanding_deadlines",
     "parse_case_timeline",
 ]
 
@@ -195,20 +198,104 @@ def compute_deadlines(
     cover the timeline's years plus one either side (see
     :func:`england_calendar_for_timeline`), or ``CalendarCoverageError`` is raised.
     """
+    return _deadlines(
+        timeline, timeline.periods_looked_after, timeline.placements, today=today, calendar=calendar,
+        nts_working_days=nts_working_days, school_terms=school_terms, needs_assessment=True,
+    )
+
+
+def _deadlines(
+    timeline: CaseTimeline,
+    periods: Sequence[Period],
+    placements: Sequence[PlacementSpell],
+    *,
+    today: date,
+    calendar: WorkingDayCalendar,
+    nts_working_days: int,
+    school_terms: Sequence[SchoolTerm] | None,
+    needs_assessment: bool,
+) -> list[Deadline]:
+    """The occurrences of the duties of ``periods`` and ``placements`` (some or all of the
+    timeline's), of every NTS referral and, if asked, of the needs assessment."""
     if school_terms is None:
         years = [day.year for day in timeline.all_dates()] + [today.year]
         school_terms = ts.default_school_terms(min(years) - 1, max(years) + 2)
     found: list[Deadline] = []
     found += _nts_transfers(timeline, today, calendar, nts_working_days)
-    for period in timeline.periods_looked_after:
+    for period in periods:
         found += _care_plan(timeline, period, today, calendar)
         found += _reviews(timeline, period, today, calendar)
         found += _health_assessments(timeline, period, today, calendar)
         found += _peps(timeline, period, today, calendar, school_terms)
-    for placement in timeline.placements:
+    for placement in placements:
         found += _visits(timeline, placement, today)
-    found += _needs_assessment(timeline, today)
+    if needs_assessment:
+        found += _needs_assessment(timeline, today)
     return sorted(found, key=lambda deadline: (deadline.due, deadline.duty))
+
+
+# A needs assessment still missing when the young person stops being a care leaver (21, the end of
+# the former relevant duties in Children Act 1989 s23C) is a breach on the record, not a thing to do.
+NEEDS_ASSESSMENT_OWED_UNTIL_AGE = 21
+
+
+def outstanding_deadlines(
+    timeline: CaseTimeline,
+    *,
+    today: date,
+    calendar: WorkingDayCalendar,
+    nts_working_days: int = 5,
+    school_terms: Sequence[SchoolTerm] | None = None,
+) -> list[Deadline]:
+    """What is still to be done on ``today`` ("What to do next"): the undischarged occurrences of
+    the duties still owed, sorted like :func:`compute_deadlines`, of whose output they are a part.
+
+    A duty owed during a period looked after (care plan, reviews, health assessments, PEPs:
+    SI 2010/959 regs 4, 33, 7, 5) is owed only while the period is open, and visits (reg 28)
+    only while the placement is open: once either has ended (``end`` recorded, even today), an
+    occurrence missed in it is a breach the child's record shows, not a thing to do. An NTS
+    transfer is owed until the child arrives (NTS protocol). The needs assessment (reg 42) is owed
+    until it is done or the young person turns 21 (Children Act 1989 s23C). :func:`has_open_duties`
+    says, without working the deadlines out, whether this list is empty.
+    """
+    dob = timeline.date_of_birth
+    found = _deadlines(
+        timeline,
+        [period for period in timeline.periods_looked_after if period.end is None],
+        [placement for placement in timeline.placements if placement.end is None],
+        today=today, calendar=calendar, nts_working_days=nts_working_days, school_terms=school_terms,
+        needs_assessment=dob is not None and today < birthday(dob, NEEDS_ASSESSMENT_OWED_UNTIL_AGE),
+    )
+    return [deadline for deadline in found if deadline.met_on is None]
+
+
+def has_open_duties(timeline: CaseTimeline, *, today: date) -> bool:
+    """Whether :func:`outstanding_deadlines` lists anything on ``today``; the rule a whole service's
+    "What to do next" selects children by, so that closed records cost nothing.
+
+    A child has open duties when any of these holds (the regulations are cited on
+    :func:`outstanding_deadlines`):
+
+    * a period looked after is open (no end): its review chain always ends in an occurrence not
+      yet done;
+    * a placement is open: likewise its visits;
+    * an NTS referral (one going ahead) has no arrival on or after it;
+    * they are under 21, were an eligible child (SI 2010/959 reg 40) and have had no needs
+      assessment since their 16th birthday.
+    """
+    if any(period.end is None for period in timeline.periods_looked_after):
+        return True
+    if any(placement.end is None for placement in timeline.placements):
+        return True
+    if any(not any(day >= referral for day in timeline.arrivals) for referral in timeline.nts_referrals):
+        return True
+    dob = timeline.date_of_birth
+    if dob is None or today >= birthday(dob, NEEDS_ASSESSMENT_OWED_UNTIL_AGE):
+        return False
+    so_far = [p.clipped_to(today) for p in timeline.periods_looked_after if p.start <= today]
+    if ts.became_eligible_on(dob, so_far) is None:
+        return False
+    return not any(day >= birthday(dob, 16) for day in timeline.needs_assessments)
 
 
 def _nts_transfers(

@@ -113,6 +113,10 @@ def full_postcode(postcode: str) -> str:
     return f"{full['outward']} {inward}"
 
 
+# Legal statuses of a series of short breaks (reference 4.3): no placement location in the return.
+SHORT_BREAK_STATUSES = frozenset({"V3", "V4"})
+
+
 def episodes(
     periods: Sequence[CarePeriod],
     legal_statuses: Sequence[LegalStatusSpell],
@@ -136,7 +140,9 @@ def episodes(
       episode of a period, never on an open one (rule 233), and never on a T0 to T4 placement's
       episode or the episode just before one (rule 226).
     * HOME_POST and PL_POST are postcode sectors (:func:`postcode_sector`); PLACE, PLACE_PROVIDER and
-      URN are the placement's own.
+      URN are the placement's own. Under a short-break legal status (V3, V4) HOME_POST, PL_POST and
+      URN are left blank: the return does not collect where short breaks are (validator rules 214,
+      398 and 420).
 
     Legal statuses and placements outside every period of care are not episodes and are ignored.
     """
@@ -184,6 +190,8 @@ def _period_episodes(
             if not _temporary(placement) and not (next_placement and _temporary(next_placement)):
                 reason = placement.reason_for_change
         previous = stretches[position - 1] if position else None
+        # Short breaks (V3, V4): the return collects no placement location or URN (rules 214, 398, 420).
+        located = placement if stretch.legal_status not in SHORT_BREAK_STATUSES else None
         found.append(
             Episode(
                 decom=stretch.start,
@@ -192,13 +200,13 @@ def _period_episodes(
                 legal_status=stretch.legal_status,
                 place=placement.place if placement else "",
                 place_provider=placement.place_provider if placement else "",
-                urn=placement.urn if placement else "",
-                home_post=postcode_sector(placement.home_postcode) if placement else "",
-                pl_post=postcode_sector(placement.postcode) if placement else "",
+                urn=located.urn if located else "",
+                home_post=postcode_sector(located.home_postcode) if located else "",
+                pl_post=postcode_sector(located.postcode) if located else "",
                 rec=rec,
                 reason_place_change=reason,
-                home_postcode=full_postcode(placement.home_postcode) if placement else "",
-                pl_postcode=full_postcode(placement.postcode) if placement else "",
+                home_postcode=full_postcode(located.home_postcode) if located else "",
+                pl_postcode=full_postcode(located.postcode) if located else "",
             )
         )
     return found

@@ -131,7 +131,14 @@ def oc2_substance_misuse(year: CollectionYear, recorded: Iterable[SubstanceMisus
     return "1", "0", str(int(any(r.intervention_offered for r in in_year)))
 
 
-def oc2_convicted(year: CollectionYear, outcomes_on: Iterable[date]) -> str:
+def oc2_convicted(date_of_birth: date | None, year: CollectionYear, outcomes_on: Iterable[date]) -> str:
     """CONVICTED for a child in OC2: 1 when the child was convicted, or given a final warning or
-    reprimand (now a youth caution), in the year; else 0 (reference 4.7; rules 181 and 543)."""
+    reprimand (now a youth caution), in the year; else 0 (reference 4.7; rules 181 and 543).
+
+    Blank for a child under 10 on 31 March (rule 542): below the age of criminal responsibility
+    (Children and Young Persons Act 1933 s.50), so nothing is asked. Blank too when the date of
+    birth is not known, so that the validator asks rather than Harbour guessing the age.
+    """
+    if date_of_birth is None or age_on(date_of_birth, year.end) < 10:
+        return ""
     return str(int(any(year.start <= day <= year.end for day in outcomes_on)))

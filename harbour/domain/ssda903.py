@@ -170,13 +170,32 @@ class ChildInReturn:
     previous_year_loaded: bool
 
 
-def known_false_positive(rule: str, year: CollectionYear, child: ChildInReturn) -> KnownFalsePositive | None:
+def known_false_positive(
+    rule: str, year: CollectionYear, child: ChildInReturn, row: Mapping[str, str] | None = None
+) -> KnownFalsePositive | None:
     """Whether a validator result is one Harbour knows to be wrong for this child, and why.
 
     Each case is from shared/domain/ssda903-validator-notes.md, checked in the validator's code:
-    a true return can carry these results, so they are shown apart from real errors. Rules 575, 577
-    and SW17STG2 were found running 0.1.17 on a hand-built return (harbour/returns/tests/test_return_files.py).
+    a true return can carry these results, so they are shown apart from real errors. ``row`` is the
+    flagged row as written, when the result names one: some cases hold for one episode only. Rules 575,
+    577 and SW17STG2 were found running 0.1.17 on a hand-built return (harbour/returns/tests/test_return_files.py).
+
+    * 218 on a short-break episode (LS V3 or V4): rule 214 forbids a URN there and the DfE guide
+      collects no placement details for short breaks, but rule 218 as coded (lac2025_26) exempts
+      placement types only, so such an episode in a foster or residential placement fails one of
+      the two whatever is returned.
+    * 241 on a K3 episode: the DfE rule compares the placement's authority with the authorities in
+      which the URN's provider has premises (Ofsted's lookup); the validator (lac2025_26) compares it
+      with the council sending the return, so every out-of-area registered supported accommodation
+      placement fails.
     """
+    row = row or {}
+    if rule == "218" and row.get("LS") in {"V3", "V4"}:
+        return KnownFalsePositive(rule, "Rule 214 forbids a URN on a short-break (V3, V4) episode and rule 218 "
+                                        "asks for one: one of the two always fails.")
+    if rule == "241" and row.get("PLACE") == "K3":
+        return KnownFalsePositive(rule, "The validator compares an out-of-area K3 placement's authority with the "
+                                        "council sending the return, not with where the provider has premises.")
     started = sum(1 for row in child.episodes if row.get("RNE") == "S")
     if rule == "SW12STG2" and started >= 2:
         return KnownFalsePositive(rule, "The validator compares every episode with every social worker episode, "

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, timedelta
 from enum import StrEnum
+from functools import lru_cache
 
 from harbour.domain.ages import add_months, age_on, anniversary, birthday
 from harbour.domain.calendar import WorkingDayCalendar
@@ -219,12 +220,18 @@ def default_school_terms(year_from: int, year_to: int) -> list[SchoolTerm]:
     [unconfirmed: local practice only] Councils and schools set their own terms; pass
     real ones where known.
     """
+    return list(_default_school_terms(year_from, year_to))
+
+
+# A whole service's home page asks for the same few ranges once per child: make each range once.
+@lru_cache(maxsize=256)
+def _default_school_terms(year_from: int, year_to: int) -> tuple[SchoolTerm, ...]:
     terms: list[SchoolTerm] = []
     for year in range(year_from, year_to + 1):
         terms.append(SchoolTerm(date(year, 1, 1), date(year, 3, 31), f"spring {year}"))
         terms.append(SchoolTerm(date(year, 4, 1), date(year, 7, 31), f"summer {year}"))
         terms.append(SchoolTerm(date(year, 9, 1), date(year, 12, 31), f"autumn {year}"))
-    return terms
+    return tuple(terms)
 
 
 def pep_period(date_of_birth: date, *, from_age: int = 4, to_age: int = 16) -> tuple[date, date]:

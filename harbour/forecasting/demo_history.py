@@ -75,8 +75,14 @@ def _placements(rng: random.Random, child: PastChild) -> None:
     while day <= child.end:
         age = (day - child.date_of_birth).days // 365
         last = min(child.end, day + dt.timedelta(days=max(30, int(rng.expovariate(MOVES_PER_YEAR) * 365))))
-        child.placements.append((day, last, _placement_type(rng, age, child.uasc)))
-        day = last + DAY
+        code = _placement_type(rng, age, child.uasc)
+        if child.legal == "V4":
+            # Short breaks (V4) are never a long-term foster placement (SSDA903 rule 384).
+            code = {"U4": "U6", "U1": "U3"}.get(code, code)
+        child.placements.append((day, last, code))
+        if last >= child.end:
+            break
+        day = last  # the next placement starts on the changeover day, as SSDA903 DEC is
 
 
 def _adviser(rng: random.Random, child: PastChild, today: dt.date) -> None:
@@ -108,7 +114,9 @@ def _past_child(rng: random.Random, uasc: bool, start: dt.date) -> PastChild:
     leaves = start + dt.timedelta(days=1 + int(rng.expovariate(rate) * 365.25))
     if leaves < adult:
         end = leaves
-        reason = "E13" if uasc else rng.choice(["E4A", "E4A", "E11", "E41", "E13"] if age < 5 else ["E4A", "E13", "E41"])
+        # Adoption (E11) needs a placement order and a placement for adoption (SSDA903 rules 336, 390,
+        # 408), which this history does not model: a young child leaves to a child arrangements order.
+        reason = "E13" if uasc else rng.choice(["E4A", "E4A", "E41", "E41", "E13"] if age < 5 else ["E4A", "E13", "E41"])
     else:
         end, reason = adult, rng.choice(["E5", "E17", "E6", "E8"])
     legal = "V2" if uasc else rng.choices(["C2", "V2", "V4"], weights=[60, 37, 3])[0]

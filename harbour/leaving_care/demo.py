@@ -97,8 +97,8 @@ def _awaiting_decision_at_18(users: dict[str, Any], today: dt.date) -> int:
     PeriodLookedAfter.objects.create(child=child, start=arrival, end=eighteen, reason_ceased="E5")
     LegalStatusPeriod.objects.create(child=child, legal_status="V2", start=arrival, end=eighteen)
     Placement.objects.create(child=child, start=arrival, end=eighteen, placement_type="K3",
-                             carer_or_provider="Harbourside Supported Lodgings", postcode="HB4 2QT",
-                             home_postcode="HB4 2QT")
+                             carer_or_provider="Harbourside Supported Lodgings", postcode="PO4 8HE",
+                             home_postcode="PO1 2JN", place_provider="PR1", urn="SC482917")
     Allocation.objects.filter(child=child, kind=Allocation.Kind.SOCIAL_WORKER).update(start=arrival, end=eighteen)
     Allocation.objects.create(child=child, worker=adviser, kind=Allocation.Kind.PERSONAL_ADVISER,
                               start=add_months(dob, 16 * 12 + 6))

@@ -69,7 +69,11 @@ def _health_and_outcomes(today: dt.date) -> tuple[int, int]:
     for index, assessment in enumerate(assessments):
         assessment.sdq_score, assessment.sdq_reason = _sdq(index, births.get(assessment.child_id),
                                                            assessment.assessed_on)
-    HealthAssessment.objects.bulk_update(assessments, ["sdq_score", "sdq_reason"], batch_size=500)
+        if assessment.immunisations_up_to_date is None:
+            # Checked at the same assessment: most looked-after children are up to date (DfE, 2024).
+            assessment.immunisations_up_to_date = index % 8 != 5
+    HealthAssessment.objects.bulk_update(assessments, ["sdq_score", "sdq_reason", "immunisations_up_to_date"],
+                                         batch_size=500)
 
     # Some of the children of 10 and over in care now: a substance misuse problem found this year
     # (help offered; taken up by every other one) and, for fewer, a reprimand.

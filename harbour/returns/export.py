@@ -87,10 +87,18 @@ def _child_episodes(periods: list[Any], statuses: list[Any], placements: list[An
 
 
 def _category_of_need(child: Child, imported: dict[str, str], decom: str) -> str:
-    # A past return's category for the episode, when the episode came from one (import-903); N8 absent
-    # parenting for an unaccompanied child (reference 4.3). Other children's category is not yet
-    # recorded in Harbour, so it is left blank for the validator to ask for.
-    return imported.get(decom) or ("N8" if child.is_uasc else "")
+    # A past return's category for the episode, when the episode came from one (import-903); else the
+    # category recorded on the child's legal status page; else N8 absent parenting for an unaccompanied
+    # child (reference 4.3). Nothing recorded is left blank for the validator to ask for.
+    return imported.get(decom) or child.category_of_need or ("N8" if child.is_uasc else "")
+
+
+def _mother(child: Child) -> tuple[str, str]:
+    # Header MOTHER (1 or 0) and MC_DOB are asked of girls and young women only (rules 393, 607);
+    # not recorded stays blank so that the validator asks for it.
+    if child.sex != "F" or child.is_mother is None:
+        return "", ""
+    return ("1", date_903(child.mother_child_date_of_birth)) if child.is_mother else ("0", "")
 
 
 def _oc3_birthday(child: Child, periods: list[Any], year: CollectionYear) -> date | None:
@@ -245,7 +253,7 @@ def build_return(year: CollectionYear, children: QuerySet[Child]) -> Return:
         sex = header_sex(child.sex, year)
         result.tables["Header"].append({
             "CHILD": code, "SEX": sex, "DOB": born, "ETHNIC": child.ethnicity,
-            "UPN": child.upn or child.upn_unknown_reason, "MOTHER": "", "MC_DOB": "",
+            "UPN": child.upn or child.upn_unknown_reason, **dict(zip(("MOTHER", "MC_DOB"), _mother(child), strict=True)),
         })
         # A care leaver has an OC3 row; UASC is not returned for care leavers (rule 1014).
         uasc = None if oc3_birthday else _uasc_row(child, code, sex, facts, year)
@@ -256,6 +264,9 @@ def build_return(year: CollectionYear, children: QuerySet[Child]) -> Return:
             result.tables["UASC"].append(uasc)
         episode_rows = _episode_rows(child, code, facts, year)
         result.tables["Episodes"] += episode_rows
+        if episode_rows and all(row["LS"] in SHORT_BREAK_STATUSES for row in episode_rows):
+            # Only short breaks (V3, V4) in the year: no MOTHER (rule 399).
+            result.tables["Header"][-1].update({"MOTHER": "", "MC_DOB": ""})
         prev_perm = files.prev_perm_row(code=code, born=born, permanence=facts.permanence.get(child.id))
         # PrevPerm is asked of each child who started to be looked after in the year (rule 630).
         if prev_perm is not None and any(row["RNE"] == "S" and parse_date_903(row["DECOM"]) >= year.start

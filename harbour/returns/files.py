@@ -54,7 +54,7 @@ def oc2_row(*, code: str, born: str, date_of_birth: date | None, year: Collectio
     misuse, received, offered = oc2_substance_misuse(year, (
         SubstanceMisuseFacts(e.happened_on, bool(e.intervention_offered), bool(e.intervention_received))
         for e in events if e.kind == "substance_misuse"))
-    convicted = oc2_convicted(year, (e.happened_on for e in events if e.kind != "substance_misuse"))
+    convicted = oc2_convicted(date_of_birth, year, (e.happened_on for e in events if e.kind != "substance_misuse"))
     assessments = sorted((a for a in health_assessments if a.assessed_on <= year.end), key=lambda a: a.assessed_on)
     in_year = [a for a in assessments if a.assessed_on >= year.start]
     dental = any(a.dental_check_on and year.start <= a.dental_check_on <= year.end for a in assessments)

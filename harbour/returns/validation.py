@@ -80,8 +80,7 @@ def _read_rows(directory: Path) -> dict[str, list[dict[str, str]]]:
     return tables
 
 
-def _children(directory: Path, previous_loaded: bool) -> dict[str, ChildInReturn]:
-    tables = _read_rows(directory)
+def _children(tables: dict[str, list[dict[str, str]]], previous_loaded: bool) -> dict[str, ChildInReturn]:
     episodes: dict[str, list[dict[str, str]]] = defaultdict(list)
     for row in tables.get("Episodes", []):
         episodes[row.get("CHILD", "")].append(row)
@@ -123,13 +122,17 @@ def validate_return(
         last_line = (done.stderr.strip().splitlines() or ["no message"])[-1]
         raise ValidatorUnavailable(f"The validator failed: {last_line}")
     report = json.loads(done.stdout)
-    children = _children(directory, previous is not None)
+    tables = _read_rows(directory)
+    children = _children(tables, previous is not None)
     result = ValidationResult(year, crashed=report["crashed"], skipped=report["skipped"], ran=report["ran"])
     for item in report["errors"]:
         finding = Finding(item["rule"], item["message"], tuple(item["fields"]), item["table"], item["file"],
                           item["row"], item["child"])
         child = children.get(finding.child)
-        known = known_false_positive(finding.rule, year, child) if child else None
+        rows = tables.get(finding.table, [])
+        # The bridge counts rows as file lines: the header is line 1.
+        flagged = rows[finding.row - 2] if 2 <= finding.row < len(rows) + 2 else None
+        known = known_false_positive(finding.rule, year, child, flagged) if child else None
         if known:
             result.false_positives.append(
                 Finding(**{**finding.__dict__, "false_positive_reason": known.reason})

@@ -25,9 +25,13 @@ postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql",
 
 
 @pytest.fixture
-def as_application_role(db: Any) -> Iterator[Any]:
-    """The test database with the two roles granted, and this connection acting as the application.
-    Roles and grants are transactional in PostgreSQL: the test's rollback removes them."""
+def as_application_role(db: Any, make_user: Any, make_team: Any, make_child: Any) -> Iterator[Any]:
+    """The test database, with a child and its audit rows, the two roles granted, and this connection
+    acting as the application. Roles and grants are transactional in PostgreSQL: the rollback removes them."""
+    make_child(social_worker=make_user(Role.SOCIAL_WORKER, team=make_team()))
+    assert AuditEvent.objects.exists()  # row triggers fire only on rows
+    with connection.cursor() as cursor:  # ALTER TABLE waits for no deferred foreign-key checks
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     call_command("db_roles", owner=OWNER, app=APP)
     with connection.cursor() as cursor:
         cursor.execute(f"SET ROLE {APP}")
@@ -48,12 +52,14 @@ def _refused(cursor: Any, sql: str) -> str:
     "UPDATE audit_auditevent SET request_id = 'forged'",
     "DELETE FROM audit_accesslogentry",
     "DELETE FROM audit_disclosure",
+    "UPDATE audit_auditevent SET changes = '{}'",
+    "DELETE FROM retention_tombstone",
     "TRUNCATE audit_auditevent",
     "DROP TRIGGER audit_auditevent_append_only ON audit_auditevent",
     "ALTER TABLE audit_auditevent DISABLE TRIGGER ALL",
     "DROP FUNCTION harbour_audit_is_append_only() CASCADE",
     "CREATE TABLE audit_shadow (id int)",
-], ids=["update-audit", "delete-access-log", "delete-disclosure", "truncate", "drop-trigger", "disable-trigger",
+], ids=["update-audit", "delete-access-log", "delete-disclosure", "rewrite-changes", "delete-tombstone", "truncate", "drop-trigger", "disable-trigger",
         "drop-function", "create-table"])
 def test_the_application_role_cannot_change_the_audit_or_get_round_its_guard(as_application_role: Any,
                                                                               sql: str) -> None:
@@ -86,6 +92,24 @@ def test_granting_twice_changes_nothing_and_every_table_is_owned_by_the_owner(db
                        "FROM information_schema.role_table_grants WHERE grantee = %s AND table_name = ANY(%s) "
                        "GROUP BY table_name", [APP, list(APPEND_ONLY_TABLES)])
         assert dict(cursor.fetchall()) == dict.fromkeys(APPEND_ONLY_TABLES, "INSERT,SELECT")
+        cursor.execute("SELECT table_name, column_name FROM information_schema.role_column_grants "
+                       "WHERE grantee = %s AND privilege_type = 'UPDATE' AND table_name LIKE 'audit%%'", [APP])
+        assert cursor.fetchall() == [("audit_auditevent", "changes")]
+
+
+@postgresql_only
+def test_the_application_role_can_still_redact_a_destroyed_childs_audit_values(as_application_role: Any,
+                                                                                make_user: Any, make_team: Any,
+                                                                                make_child: Any) -> None:
+    """Destruction (ADR 0018) runs as the application: its one way through the audit still works."""
+    worker = make_user(Role.SOCIAL_WORKER, team=make_team())
+    child = make_child(social_worker=worker)
+    event = AuditEvent.objects.filter(child_id=child.pk).first()
+    as_application_role.execute("SELECT set_config('harbour.destroying_child', %s, true)", [str(child.pk)])
+    as_application_role.execute("""UPDATE audit_auditevent SET changes = '{"destroyed": "t"}' WHERE id = %s""",
+                                [event.pk])
+    event.refresh_from_db()
+    assert event.changes == {"destroyed": "t"}
 
 
 @pytest.mark.parametrize(("owner", "app", "option"), [

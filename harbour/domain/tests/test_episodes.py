@@ -213,6 +213,28 @@ def test_the_placement_columns_are_copied_and_postcodes_cut_to_sectors() -> None
     )  # fmt: skip
 
 
+SHORT_BREAKS = [
+    ("V4", ("", "", "", ""), "short-breaks-v4-no-location-or-urn"),
+    ("V3", ("", "", "", ""), "single-short-break-v3-no-location-or-urn"),
+    ("V2", ("SC654321", "CT16 1JA", "LS7 3AB", "LS7 3"), "section-20-keeps-location-and-urn"),
+    ("C2", ("SC654321", "CT16 1JA", "LS7 3AB", "LS7 3"), "care-order-keeps-location-and-urn"),
+]
+
+
+@pytest.mark.parametrize(("legal_status", "located"), [row[:2] for row in SHORT_BREAKS],
+                         ids=[row[2] for row in SHORT_BREAKS])
+def test_short_breaks_carry_no_placement_location(legal_status: str, located: tuple[str, ...]) -> None:
+    # Rules 214, 398 and 420: no URN, postcodes or distance under V3 or V4; PLACE and provider stay.
+    [episode] = episodes(
+        [period("2026-01-05")],
+        [status(legal_status, "2026-01-05")],
+        [placed("2026-01-05", place="U6", place_provider="PR1", urn="SC654321", postcode="ls7 3ab",
+                home_postcode="CT161JA")],  # fmt: skip
+    )
+    assert (episode.urn, episode.home_postcode, episode.pl_postcode, episode.pl_post) == located
+    assert (episode.place, episode.place_provider) == ("U6", "PR1")
+
+
 def test_an_episode_with_no_placement_has_blank_placement_columns() -> None:
     _, gap, _ = episodes(
         [period("2026-01-05")],

@@ -92,19 +92,24 @@ def test_oc2_substance_misuse_and_interventions(recorded: list[SubstanceMisuseFa
     assert oc2_substance_misuse(YEAR, recorded) == expected
 
 
+FOURTEEN = date(2012, 3, 3)
 CONVICTION_ROWS = [
-    ([], "0", "none"),
-    ([date(2025, 3, 31)], "0", "the-day-before-the-year"),
-    ([date(2025, 4, 1)], "1", "1-April"),
-    ([date(2026, 3, 31)], "1", "31-March"),
-    ([date(2026, 4, 1)], "0", "after-the-year"),
+    (FOURTEEN, [], "0", "none"),
+    (FOURTEEN, [date(2025, 3, 31)], "0", "the-day-before-the-year"),
+    (FOURTEEN, [date(2025, 4, 1)], "1", "1-April"),
+    (FOURTEEN, [date(2026, 3, 31)], "1", "31-March"),
+    (FOURTEEN, [date(2026, 4, 1)], "0", "after-the-year"),
+    (date(2016, 3, 31), [], "0", "10-on-31-March"),
+    (date(2016, 4, 1), [], "", "9-on-31-March"),
+    (date(2016, 2, 29), [], "0", "born-29-February-10-by-31-March"),
+    (None, [date(2025, 6, 1)], "", "date-of-birth-not-known"),
 ]
 
 
-@pytest.mark.parametrize(("days", "expected"), [row[:2] for row in CONVICTION_ROWS],
-                         ids=[row[2] for row in CONVICTION_ROWS])
-def test_oc2_convicted_in_the_year(days: list[date], expected: str) -> None:
-    assert oc2_convicted(YEAR, days) == expected
+@pytest.mark.parametrize(("born", "days", "expected"), [row[:3] for row in CONVICTION_ROWS],
+                         ids=[row[3] for row in CONVICTION_ROWS])
+def test_oc2_convicted_in_the_year(born: date | None, days: list[date], expected: str) -> None:
+    assert oc2_convicted(born, YEAR, days) == expected
 
 
 def test_the_code_lists_are_the_validators() -> None:

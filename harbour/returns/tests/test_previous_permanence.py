@@ -73,7 +73,7 @@ def test_the_legal_page_prompts_and_the_page_shows_the_error(case: dict[str, Any
     response = client.post(url, {"order": "P1", "local_authority": "383", **_date("made_on", dt.date(2019, 1, 14))})
     assert response.status_code == 302
     legal = client.get(f"/children/{child.pk}/legal/").content.decode()
-    assert "Adopted, council 383, made 14 January 2019" in legal and "Not recorded" not in legal
+    assert "Adopted, council 383, made 14 January 2019" in legal and "Not recorded: whether" not in legal
 
 
 def _auth(user: Any) -> dict[str, str]:

@@ -31,6 +31,7 @@ from harbour.core import demo_data as data
 from harbour.core.calendar import council_calendar
 from harbour.core.demo_intake import seed_intake, seed_sample_referrals
 from harbour.core.demo_placements import seed_directory
+from harbour.core.demo_return import complete_return_coding
 from harbour.domain import timescales as ts
 from harbour.domain.ages import add_months, age_on, birthday
 from harbour.domain.names import search_key, sound_key
@@ -258,9 +259,7 @@ class _Planner:
         return dt.timedelta(days=self.rng.randint(low, high))
 
     def postcode(self) -> str:
-        rng = self.rng
-        letters = data.INWARD_LETTERS
-        return f"HB{rng.randint(1, 14)} {rng.randint(1, 9)}{rng.choice(letters)}{rng.choice(letters)}"
+        return self.rng.choice(data.ALL_IN_AREA_POSTCODES)
 
     def provider_postcode(self, provider: str) -> str:
         if provider not in self.provider_postcodes:
@@ -430,7 +429,7 @@ class _Planner:
         first_end = arrival + dt.timedelta(days=9)
         child.placements = [
             PlacementPlan(arrival, first_end, "U6", "Ms Ashworth (emergency foster carer)", self.postcode(), False),
-            PlacementPlan(first_end + DAY, None, "U6", "Mr and Mrs Rahimi (Dari-speaking foster carers)",
+            PlacementPlan(first_end, None, "U6", "Mr and Mrs Rahimi (Dari-speaking foster carers)",
                           self.postcode(), False),
         ]
         return child
@@ -522,7 +521,8 @@ class _Planner:
     ) -> list[PlacementPlan]:
         rows = []
         for i, (carer, kind, long_term) in enumerate(spans):
-            finish = starts[i + 1] - DAY if i + 1 < len(starts) else end
+            # A placement ends on the day the next begins: the changeover day, as SSDA903 DEC is.
+            finish = starts[i + 1] if i + 1 < len(starts) else end
             if kind in {"K2", "K3"}:
                 postcode = self.provider_postcode(carer)
             else:
@@ -1251,6 +1251,7 @@ def write_plan(plan: CouncilPlan) -> dict[str, int]:
     counts.update({labels[key]: len(value) for key, value in rows.items()})
     counts.update(seed_reviews(users=users, today=plan.today, seed=plan.seed))
     counts.update(write_history(users=users, today=plan.today, seed=plan.seed, children=len(plan.children)))
+    counts.update(complete_return_coding(today=plan.today, seed=plan.seed))
     counts.update(seed_return_facts(today=plan.today))
     return counts
 

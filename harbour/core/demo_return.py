@@ -1,0 +1,123 @@
+"""What the demo's SSDA903 return needs that the rest of the demo does not record: the last pass of
+`harbour demo`, so that the demo council's return validates clean (issue 8).
+
+The demo's plan, its intake, its leaving-care journey and its ten years of closed cases each write
+placements and children; this pass completes the coding a council's social workers record at the
+point of work and the return reads: the child's home postcode on each placement, the placement
+provider code and Ofsted URN, the reason a placement changed when the child stayed in care, the
+category of need, the UPN or why it is not known, and whether a looked-after girl is a mother.
+It only fills what is empty, so what a generator chose is kept.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections import defaultdict
+from typing import Any
+
+from harbour.core import demo_data as data
+
+FOSTER_TYPES = frozenset({"U1", "U2", "U3", "U4", "U5", "U6"})
+# Reasons a placement changed, weighted roughly as councils' returns report them.
+PLACEMENT_CHANGE_REASONS = (("CARPL", 45), ("LAREQ", 10), ("CREQB", 10), ("CREQO", 8), ("CHILD", 8),
+                            ("CLOSE", 5), ("ALLEG", 2), ("STAND", 2), ("OTHER", 10))
+# Categories of need of children looked after in England, roughly (DfE, children looked after in
+# England 2024): abuse or neglect two thirds, family dysfunction, absent parenting, acute stress.
+CATEGORIES_OF_NEED = (("N1", 66), ("N5", 14), ("N4", 7), ("N2", 3), ("N3", 3), ("N6", 1), ("N7", 1))
+MOTHERS_IN_DEMO = 2  # young women aged 17 in care who are mothers, to show the field
+
+
+def _weighted(rng: random.Random, options: tuple[tuple[str, int], ...]) -> str:
+    return rng.choices([o[0] for o in options], weights=[o[1] for o in options])[0]
+
+
+def _urn(name: str) -> str:
+    # The same provider name always gets the same made-up URN, in Ofsted's form.
+    return f"SC{random.Random(f'harbour-demo-urn-{name}').randint(100000, 999999)}"  # noqa: S311 - made up
+
+
+def complete_return_coding(*, today: dt.date, seed: int) -> dict[str, int]:
+    """Fill the return's empty fields on every demo placement and child, in the caller's transaction."""
+    from harbour.children.models import PeriodLookedAfter
+
+    rng = random.Random(f"harbour-demo-return-{seed}")  # noqa: S311 - made-up demo data
+    periods: dict[Any, list[Any]] = defaultdict(list)
+    for period in PeriodLookedAfter.objects.order_by("child_id", "start"):
+        periods[period.child_id].append(period)
+    coded = _code_placements(rng, periods)
+    mothers = _complete_children(rng, periods, today)
+    return {"placements coded for the return": coded, "mothers recorded": mothers}
+
+
+def _code_placements(rng: random.Random, periods: dict[Any, list[Any]]) -> int:
+    from harbour.placements.codes import NO_PROVIDER_CODE_TYPES, NO_URN_TYPES
+    from harbour.placements.models import Placement
+
+    placements: dict[Any, list[Any]] = defaultdict(list)
+    for placement in Placement.objects.order_by("child_id", "start", "id"):
+        placements[placement.child_id].append(placement)
+    changed = []
+    for child_id, rows in placements.items():
+        home = rng.choice(data.ALL_IN_AREA_POSTCODES)
+        for placement, following in zip(rows, [*rows[1:], None], strict=True):
+            code = placement.placement_type
+            placement.postcode = placement.postcode or rng.choice(data.ALL_IN_AREA_POSTCODES)
+            if not placement.home_postcode and code != "P1":
+                # Home and placement postcodes differ unless the child is placed at home (rule 392d).
+                placement.home_postcode = home if home != placement.postcode else rng.choice(
+                    [c for c in data.ALL_IN_AREA_POSTCODES if c != placement.postcode])
+            in_house = code in FOSTER_TYPES and placement.place_provider in {"", "PR1"}
+            if not placement.place_provider and code not in NO_PROVIDER_CODE_TYPES:
+                placement.place_provider = "PR1" if code in FOSTER_TYPES else "PR4"
+            if not placement.urn and code not in NO_URN_TYPES:
+                placement.urn = data.COUNCIL_FOSTERING_URN if in_house else _urn(placement.carer_or_provider)
+            if following is not None and not placement.reason_for_change and _same_period(
+                    placement, following, periods[child_id]):
+                placement.reason_for_change = _weighted(rng, PLACEMENT_CHANGE_REASONS)
+            changed.append(placement)
+    Placement.objects.bulk_update(changed, ["postcode", "home_postcode", "place_provider", "urn",
+                                            "reason_for_change"], batch_size=1000)
+    return len(changed)
+
+
+def _same_period(placement: Any, following: Any, periods: list[Any]) -> bool:
+    """Whether the child moved from ``placement`` to ``following`` while staying looked after."""
+    return placement.end is not None and any(
+        p.start <= placement.end and p.start <= following.start and (p.end is None or following.start < p.end)
+        for p in periods)
+
+
+def _complete_children(rng: random.Random, periods: dict[Any, list[Any]], today: dt.date) -> int:
+    from harbour.children.models import Child
+    from harbour.core.management.commands.demo import _upn
+    from harbour.domain.ages import age_on, birthday
+
+    children = list(Child.unscoped.filter(id__in=list(periods)).order_by("id"))
+    mothers = 0
+    # Rule 209 counts a child as of school age from their 4th birthday by 31 August before the
+    # collection year began; the demo answers for the year in progress.
+    school_age_reference = dt.date(today.year - 1 if today.month >= 4 else today.year - 2, 8, 31)
+    for child in children:
+        if not child.category_of_need:
+            child.category_of_need = "N8" if child.is_uasc else _weighted(rng, CATEGORIES_OF_NEED)
+        if not child.upn and not child.upn_unknown_reason and child.date_of_birth:
+            # Not yet of school age: no UPN yet (UN1, rule 209); unaccompanied: never at school in
+            # England (UN2); others have the UPN their school gave them.
+            if birthday(child.date_of_birth, 4) > school_age_reference:
+                child.upn_unknown_reason = "UN1"
+            elif child.is_uasc:
+                child.upn_unknown_reason = "UN2"
+            else:
+                child.upn = _upn(rng, "999", birthday(child.date_of_birth, 5).year)
+        if child.sex == "F" and child.is_mother is None:
+            # Rule 393 (2024-25 on) asks whether every looked-after girl is a mother.
+            child.is_mother = False
+            if (mothers < MOTHERS_IN_DEMO and periods[child.id][-1].end is None and child.date_of_birth
+                    and age_on(child.date_of_birth, today) >= 17):
+                child.is_mother = True
+                child.mother_child_date_of_birth = today - dt.timedelta(days=rng.randint(60, 300))
+                mothers += 1
+    Child.unscoped.bulk_update(children, ["category_of_need", "upn", "upn_unknown_reason", "is_mother",
+                                          "mother_child_date_of_birth"], batch_size=1000)
+    return mothers
