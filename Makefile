@@ -67,6 +67,7 @@ benchmark: install
 	$(BIN)/python benchmarks/pages.py
 	$(BIN)/python benchmarks/forecast.py
 	$(BIN)/python benchmarks/ssda903.py
+	$(BIN)/python benchmarks/performance.py
 
 clean:
 	rm -rf $(VENV) $(VALIDATOR_VENV) node_modules static/dist static/vendor staticfiles db.sqlite3

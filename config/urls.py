@@ -20,6 +20,8 @@ urlpatterns = [
     path("forecasting/", include("harbour.forecasting.urls")),
     path("retention/", include("harbour.retention.urls")),
     path("documents/", include("harbour.documents.urls")),
+    path("board/", include("harbour.reporting.board.views")),
+    path("performance/", include("harbour.reporting.views")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

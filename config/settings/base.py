@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "harbour.forecasting",
     "harbour.retention",
     "harbour.documents",
+    "harbour.reporting",
+    "harbour.reporting.board",
 ]
 
 MIDDLEWARE = [

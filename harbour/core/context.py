@@ -53,6 +53,12 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     # Retention and destruction of records are the administrator's, as records manager (harbour.retention).
     if user.role == Role.ADMINISTRATOR:
         items.append({"text": "Retention", "href": "/retention/", "active": path.startswith("/retention/")})
+    # The performance dashboards (harbour.reporting).
+    if user.role in {Role.TEAM_LEADER, Role.TEAM_MANAGER, Role.IRO_MANAGER, Role.DIRECTOR, Role.PERFORMANCE_ANALYST}:
+        items.append({"text": "Performance", "href": "/performance/", "active": path.startswith("/performance/")})
+    # The Corporate Parenting Board report (harbour.reporting.board).
+    if user.role in {Role.PERFORMANCE_ANALYST, Role.TEAM_MANAGER, Role.DIRECTOR}:
+        items.append({"text": "Board reports", "href": "/board/", "active": path.startswith("/board/")})
     return {"nav_items": items}
 
 

@@ -19,6 +19,7 @@ from harbour.core.calendar import council_calendar
 from harbour.domain.asylum import DEFAULT_SEF_WORKING_DAYS, sef_due
 from harbour.domain.calendar import CalendarCoverageError
 from harbour.domain.formatting import long_date
+from harbour.domain.trafficking import reasonable_grounds_due
 
 from .models import (
     GRANTS_LEAVE,
@@ -151,6 +152,16 @@ def nrm_referral_save(
                                "a National Referral Mechanism referral")
     errors: dict[str, str] = {}
     _not_future(errors, "referred_on", "Date of the referral", referred_on, today)
+    born = child.date_of_birth
+    if born is not None and referred_on < born and "referred_on" not in errors:
+        errors["referred_on"] = f"Date of the referral must be on or after the child's date of birth, {long_date(born)}"
+    if "referred_on" not in errors:
+        try:
+            reasonable_grounds_due(referred_on, council_calendar())
+        except CalendarCoverageError:
+            # Found by the API fuzz test: a referral dated before the working-day calendar begins.
+            errors["referred_on"] = ("Enter the real date of the referral: the reasonable-grounds decision's target "
+                                     "date cannot be worked out from that date")
     for prefix, label in (("reasonable_grounds", "reasonable-grounds"), ("conclusive_grounds", "conclusive-grounds")):
         decision = {"reasonable_grounds": reasonable_grounds, "conclusive_grounds": conclusive_grounds}[prefix]
         day = {"reasonable_grounds": reasonable_grounds_on, "conclusive_grounds": conclusive_grounds_on}[prefix]

@@ -157,7 +157,8 @@ def world(people, secret_child, referral, make_user, make_provider, provider_age
     real_ids = {"child_id": str(secret_child.pk), "referral_id": str(referral.pk), "provider_id": str(ours.pk),
                 "request_id": str(request.pk), "offer_id": str(offer.pk),
                 "action_id": str(_iro_action(secret_child, users).pk),
-                "scenario_id": str(_saved_scenario(users[Role.DIRECTOR]).pk)}
+                "scenario_id": str(_saved_scenario(users[Role.DIRECTOR]).pk),
+                "report_id": str(_board_report(users[Role.PERFORMANCE_ANALYST]).pk)}
     return callers, real_ids
 
 
@@ -178,6 +179,20 @@ def _saved_scenario(director: Any) -> Any:
     values = {**forecasting.scenario_values(loaded.learnt(horizon_years=1)), "runs": "1000"}
     return forecasting.save_scenario(actor=director, name="Fuzz scenario",
                                      run=loaded.run(forecasting.scenario_from_values(values)))
+
+
+def _board_report(analyst: Any) -> Any:
+    """A published Corporate Parenting Board report (harbour.reporting.board), so its PDF answers 200."""
+    from harbour.domain.board_report import parse_period
+    from harbour.reporting.board import services as board
+
+    report = board.draft_report(user=analyst, period=parse_period("2026-27-Q1"), today=TODAY)
+    for section in report.commentaries.values_list("section", flat=True):
+        report.refresh_from_db()
+        board.save_commentary(user=analyst, report=report, section=section, text="", nothing_to_add=True,
+                              version=report.version)
+    report.refresh_from_db()
+    return board.publish(user=analyst, report=report, version=report.version)
 
 
 @pytest.fixture

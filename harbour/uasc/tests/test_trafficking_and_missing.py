@@ -79,3 +79,21 @@ def test_a_missing_episode_on_the_page_and_a_return_before_going_missing(worker:
     assert "Missing (M)" in page
     listed = Client().get(f"/api/v1/uasc/children/{child.pk}/missing-episodes", **_bearer(worker)).json()
     assert [(e["kind"], e["started_on"]) for e in listed] == [("M", went.isoformat())]
+
+
+def test_an_nrm_referral_dated_before_the_child_was_born_or_the_calendar_is_refused(worker: Any, young_person: Any,
+                                                                                   today: dt.date) -> None:
+    """Found by the API fuzz test: 9 February 994 was a server error (the calendar starts in 1950)."""
+    child = young_person(age_days=16 * 365)
+    auth, url = _bearer(worker), f"/api/v1/uasc/children/{child.pk}/nrm-referrals"
+    for day, message in ((dt.date(994, 2, 9), "on or after the child's date of birth"),
+                         (child.date_of_birth - dt.timedelta(days=1), "on or after the child's date of birth")):
+        answer = Client().post(url, {"referred_on": day.isoformat()}, content_type="application/json", **auth)
+        assert answer.status_code == 422, answer.content
+        assert answer.json()["detail"][0]["loc"] == ["body", "referred_on"]
+        assert message in answer.json()["detail"][0]["msg"]
+    child.date_of_birth = None
+    child.save(update_fields=["date_of_birth"])
+    answer = Client().post(url, {"referred_on": "0994-02-09"}, content_type="application/json", **auth)
+    assert answer.status_code == 422 and "Enter the real date of the referral" in answer.json()["detail"][0]["msg"]
+    assert not NrmReferral.objects.filter(child=child).exists()

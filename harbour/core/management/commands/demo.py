@@ -38,6 +38,7 @@ from harbour.domain.names import search_key, sound_key
 from harbour.domain.types import Period
 from harbour.forecasting.demo_history import write_history
 from harbour.leaving_care.demo import seed_journey
+from harbour.reporting.demo import seed_nts_history
 from harbour.returns.demo import seed_return_facts
 from harbour.reviews.demo import seed_reviews
 
@@ -1250,6 +1251,7 @@ def write_plan(plan: CouncilPlan) -> dict[str, int]:
               "needs": "needs assessments", "notes": "chronology entries", "allocations": "allocations"}
     counts.update({labels[key]: len(value) for key, value in rows.items()})
     counts.update(seed_reviews(users=users, today=plan.today, seed=plan.seed))
+    counts.update(seed_nts_history(users=users, today=plan.today, seed=plan.seed))
     counts.update(write_history(users=users, today=plan.today, seed=plan.seed, children=len(plan.children)))
     counts.update(complete_return_coding(today=plan.today, seed=plan.seed))
     counts.update(seed_return_facts(today=plan.today))

@@ -1,0 +1,544 @@
+"""The performance measure library: one small class per measure, each counting plain records
+for one reporting period.
+
+Pure counting over dataclasses (no Django): :mod:`harbour.reporting.measures` loads the records
+a user may see into :class:`MeasureData` and the dashboards, the board report and the API all
+read the same :class:`Figure` from here. The counting rules are written down in docs/adr/0012.
+
+Every figure is a numerator out of a denominator, with the children behind it, so that a figure
+can always be opened to the records it counts. How an occurrence with a due date counts is the
+IRO measures' rule (:mod:`harbour.domain.review_measures`): once, in the period its due date falls
+in; in time when met by its due date; left out while it is neither met nor yet due.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from harbour.domain.ages import add_months, age_on, birthday
+from harbour.domain.leaving_care import OC3_WINDOW_DAYS, care_leaver_status, oc3_contact_for
+from harbour.domain.review_measures import (
+    TOOK_PART,
+    Occurrence,
+    ReportingPeriod,
+    ReviewHeld,
+    late_reasons,
+    participation_by_code,
+    share_in_time,
+)
+from harbour.domain.timescales import LeavingCareStatus
+from harbour.domain.types import Period
+
+__all__ = [
+    "MEASURES",
+    "AllocationSpell",
+    "CareSpell",
+    "ChildFacts",
+    "Figure",
+    "FundingClaimFacts",
+    "LeaverContact",
+    "Measure",
+    "MeasureData",
+    "PlacementSpell",
+    "Transfer",
+    "figures",
+]
+
+# --- The records the measures count --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChildFacts:
+    child_id: str
+    date_of_birth: date
+
+
+@dataclass(frozen=True)
+class Transfer:
+    """One NTS referral: the transfer deadline and the day the child arrived (None if not yet)."""
+
+    child_id: str
+    referred_on: date
+    due: date
+    arrived_on: date | None
+    withdrawn: bool = False  # withdrawn or contested: no transfer to count
+
+
+@dataclass(frozen=True)
+class CareSpell:
+    """One period of being looked after."""
+
+    child_id: str
+    start: date
+    end: date | None
+
+
+@dataclass(frozen=True)
+class PlacementSpell:
+    child_id: str
+    start: date
+    end: date | None
+    cost_per_week: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class LeaverContact:
+    """The personal adviser's contact, coded as SSDA903 OC3 records it (reference.md 4.8)."""
+
+    child_id: str
+    contacted_on: date
+    in_touch: str  # YES, NO, DIED, REFU, NREQ, RHOM
+    activity: str  # F1, P1, F2, P2, F4, P4, F5, P5, G4, G5, G6, 0
+    accommodation_suitable: bool | None
+
+
+@dataclass(frozen=True)
+class AllocationSpell:
+    child_id: str
+    worker_id: str
+    kind: str  # social_worker, iro, personal_adviser
+    start: date
+    end: date | None
+
+
+@dataclass(frozen=True)
+class FundingClaimFacts:
+    """The Home Office funding recorded for a child after arrival: a nightly rate from
+    ``claim_from`` while they are looked after, and a one-off amount paid once."""
+
+    child_id: str
+    claim_from: date
+    nightly_rate: Decimal | None
+    one_off_amount: Decimal
+
+
+@dataclass(frozen=True)
+class MeasureData:
+    """Every record the measures count, for the children within one user's access."""
+
+    children: dict[str, ChildFacts] = field(default_factory=dict)
+    occurrences: tuple[Occurrence, ...] = ()
+    reviews: tuple[ReviewHeld, ...] = ()
+    transfers: tuple[Transfer, ...] = ()
+    care: tuple[CareSpell, ...] = ()
+    placements: tuple[PlacementSpell, ...] = ()
+    contacts: tuple[LeaverContact, ...] = ()
+    allocations: tuple[AllocationSpell, ...] = ()
+    funding: tuple[FundingClaimFacts, ...] = ()
+    # Work shared by the measures over one data set (care leavers' birthdays), kept once.
+    cache: dict[object, Any] = field(default_factory=dict, compare=False, repr=False)
+
+
+
+def _by_child(data: MeasureData, name: str) -> dict[str, list[Any]]:
+    """One of ``data``'s kinds of record grouped by child, kept in ``data.cache``: every period asks again."""
+    key = ("by_child", name)
+    if key not in data.cache:
+        found: dict[str, list[Any]] = defaultdict(list)
+        for row in getattr(data, name):
+            found[row.child_id].append(row)
+        data.cache[key] = found
+    grouped: dict[str, list[Any]] = data.cache[key]
+    return grouped
+
+
+# --- Figures and measures -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Figure:
+    """``numerator`` out of ``denominator`` for one measure and one period, with the children behind it."""
+
+    measure: str
+    period: ReportingPeriod
+    numerator: int
+    denominator: int
+    child_ids: tuple[str, ...]  # every child the denominator counts
+    counted_ids: tuple[str, ...] = ()  # the children the numerator counts (a child may be in both)
+
+    @property
+    def percent(self) -> int | None:
+        return None if self.denominator == 0 else round(100 * self.numerator / self.denominator)
+
+
+class Measure:
+    """One measure: what it counts in words, and how (``compute``)."""
+
+    key: str = ""
+    title: str = ""
+    definition: str = ""
+    source: str = ""
+    unit: str = "percent"  # "percent" | "count" | "pounds" | "per worker"
+    higher_is_better: bool = True
+    national_key: str | None = None
+    # The kinds of record (MeasureData's fields) it counts, so that a page loads only those.
+    needs: frozenset[str] = frozenset()
+
+    def compute(self, data: MeasureData, period: ReportingPeriod, today: date) -> Figure:
+        raise NotImplementedError
+
+    def value(self, figure: Figure) -> float | int | None:
+        """The one number a chart plots: a percentage, a count, pounds or children per worker."""
+        if self.unit == "percent":
+            return figure.percent
+        if self.unit == "per worker":
+            return None if figure.denominator == 0 else round(figure.numerator / figure.denominator, 1)
+        return figure.numerator
+
+    def display(self, figure: Figure) -> str:
+        """The figure as a person reads it, with "no data" when there is nothing to count."""
+        value = self.value(figure)
+        if value is None:
+            return "No data"
+        if self.unit == "percent":
+            return f"{value}%"
+        if self.unit == "pounds":
+            return f"£{value:,}"
+        return f"{value:,}"
+
+    def _figure(self, period: ReportingPeriod, numerator: int, denominator: int, children: Iterable[str],
+                counted: Iterable[str] = ()) -> Figure:
+        return Figure(self.key, period, numerator, denominator, tuple(sorted(set(children))),
+                      tuple(sorted(set(counted))))
+
+
+class _InTime(Measure):
+    """A statutory check held in time, counted by :func:`share_in_time` (the IRO measures)."""
+
+    kind = ""
+    needs = frozenset({"occurrences"})
+
+    def compute(self, data: MeasureData, period: ReportingPeriod, today: date) -> Figure:
+        counted = share_in_time(data.occurrences, self.kind, period, today)
+        return self._figure(period, counted.count, counted.of, (o.child_id for o in counted.considered),
+                            (o.child_id for o in counted.counted))
+
+
+class NtsTransfersInTime(Measure):
+    needs = frozenset({"transfers"})
+    key = "nts_transfers"
+    title = "NTS transfers within the deadline"
+    definition = ("NTS referrals whose transfer deadline (the 5th working day after the referral) falls in the "
+                  "period, and how many of those children arrived on or before it. Withdrawn and contested "
+                  "referrals are left out; a referral still open before its deadline is not counted yet.")
+    source = "NTS referrals and the arrival recorded for each"
+
+    def compute(self, data: MeasureData, period: ReportingPeriod, today: date) -> Figure:
+        decided = [t for t in data.transfers if not t.withdrawn and period.covers(t.due)
+                   and (t.arrived_on is not None or t.due < today)]
+        in_time = [t for t in decided if t.arrived_on is not None and t.arrived_on <= t.due]
+        return self._figure(period, len(in_time), len(decided), (t.child_id for t in decided),
+                            (t.child_id for t in in_time))
+
+
+class ReviewsInTime(_InTime):
+    key = "reviews"
+    kind = "review"
+    title = "Reviews held in time"
+    definition = ("Looked-after reviews due in the period (20 working days after care starts, then 3 months, "
+                  "then every 6 months: SI 2010/959 reg 33) and how many were held by their due date. "
+                  "A review not held by its due date is late; one not yet due is not counted yet.")
+    source = "The review dates from the deadlines engine and the reviews held"
+
+    def reasons(self, data: MeasureData, period: ReportingPeriod, today: date) -> list[tuple[str, int]]:
+        """Why the late reviews of the period were late, most common first."""
+        return late_reasons(data.occurrences, period, today)
+
+
+class Participation(Measure):
+    needs = frozenset({"reviews"})
+    key = "participation"
+    title = "Children taking part in their reviews"
+    definition = ("Reviews held in the period for children aged 4 or over (participation codes PN1 to PN7) and "
+                  "how many the child took part in (PN1 to PN6).")
+    source = "Reviews held, with the SSDA903 participation code"
+
+    def compute(self, data: MeasureData, period: ReportingPeriod, today: date) -> Figure:
+        counted = participation_by_code(data.reviews, period)
+        return self._figure(period, counted.took_part, counted.of,
+                            (r.child_id for r in counted.reviews if r.participation != "PN0"),
+                            (r.child_id for r in counted.reviews if r.participation in TOOK_PART))
+
+
+class VisitsInTime(_InTime):
+    key = "visits"
+    kind = "visit"
+    title = "Social worker visits in time"
+    definition = ("Statutory visits due in the period (SI 2010/959 reg 28) and how many were made by their due "
+                  "date.")
+    source = "Visit dates from the deadlines engine and the visits recorded"
+
+
+class HealthAssessmentsInTime(_InTime):
+    key = "health"
+    kind = "health_assessment"
+    title = "Health assessments in time"
+    definition = ("Health assessments due in the period (SI 2010/959 reg 7) and how many were done by their due "
+                  "date.")
+    source = "Health assessment dates from the deadlines engine and the assessments recorded"
+
+
+class PepsInTime(_InTime):
+    key = "peps"
+    kind = "pep"
+    title = "Personal education plans in time"
+    definition = "Personal education plan reviews due in the period and how many were held by their due date."
+    source = "PEP dates from the deadlines engine and the PEPs recorded"
+
+
+def _open_on(start: date, end: date | None, day: date) -> bool:
+    return start <= day and (end is None or end >= day)
+
+
+class ThreeOrMorePlacements(Measure):
+    needs = frozenset({"care", "placements"})
+    key = "placements_3_plus"
+    title = "Children with 3 or more placements in the year"
+    definition = ("Children looked after on the last day of the period, and how many of them had 3 or more "
+                  "placements in the 12 months up to that day (the DfE short-term stability measure). "
+                  "A placement counts if any of it falls in those 12 months.")
+    source = "Periods of care and placements"
+    higher_is_better = False
+
+    def compute(self, data: MeasureData, period: ReportingPeriod, today: date) -> Figure:
+        day = min(period.end, today)
+        year_start = add_months(day, -12) + timedelta(days=1)
+        in_care = {c.child_id for c in data.care if _open_on(c.start, c.end, day)}
+        placements = _by_child(data, "placements")
+        three = [child for child in in_care
+                 if sum(1 for p in placements[child] if p.start <= day and (p.end is None or p.end >= year_start)) >= 3]
+        return self._figure(period, len(three), len(in_care), in_care, three)
+
+
+class LongTermStability(Measure):
+    needs = frozenset({"children", "care", "placements"})
+    key = "placement_2_years"
+    title = "Children in the same placement for 2 years"
+    definition = ("Children under 16 on the last day of the period who had been looked after for 2 and a half "
+                  "years or more, and how many of them had been in the same placement for 2 years or more "
+                  "(the DfE long-term stability measure).")
+    source = "Periods of care, placements and dates of birth"
+
+    def compute(self, data: MeasureData, period: ReportingPeriod, today: date) -> Figure:
+        day = min(period.end, today)
+        long_ago = add_months(day, -30)
+        two_years_ago = add_months(day, -24)
+        considered = [c.child_id for c in data.care
+                      if _open_on(c.start, c.end, day) and c.start <= long_ago and c.child_id in data.children
+                      and age_on(data.children[c.child_id].date_of_birth, day) < 16]
+        placements = _by_child(data, "placements")
+        stable = [child for child in considered
+                  if any(_open_on(p.start, p.end, day) and p.start <= two_years_ago for p in placements[child])]
+        return self._figure(period, len(stable), len(considered), considered, stable)
+
+
+# OC3 codes counted by the care leaver measures (reference.md 4.8).
+EET_ACTIVITIES = frozenset({"F1", "P1", "F2", "P2", "F4", "P4", "F5", "P5"})
+HIGHER_EDUCATION = frozenset({"F1", "P1"})
+CARE_LEAVER_AGES = (19, 20, 21)
+
+
+@dataclass(frozen=True)
+class _LeaverBirthday:
+    child_id: str
+    birthday: date
+    contact: LeaverContact | None
+
+
+def _leaver_birthdays(data: MeasureData, period: ReportingPeriod, today: date) -> list[_LeaverBirthday]:
+    """Each care leaver's 19th, 20th or 21st birthday in the period whose OC3 window has closed or
+    which has its contact, with the contact nearest the birthday (:func:`oc3_contact_for`)."""
+    key = ("leaver_birthdays", today)
+    if key not in data.cache:
+        data.cache[key] = _all_leaver_birthdays(data, today)
+    found: list[_LeaverBirthday] = data.cache[key]
+    return [b for b in found if period.covers(b.birthday)]
+
+
+def _all_leaver_birthdays(data: MeasureData, today: date) -> list[_LeaverBirthday]:
+    care = _by_child(data, "care")
+    contacts = _by_child(data, "contacts")
+    found = []
+    for child_id, facts in data.children.items():
+        spells = [Period(c.start, c.end) for c in care.get(child_id, [])]
+        if not spells:
+            continue
+        for age in CARE_LEAVER_AGES:
+            day = birthday(facts.date_of_birth, age)
+            # A former relevant young person the day before the birthday: the DfE cohort (looked after
+            # 13 weeks from 14, some of it after 16). On the 21st birthday itself the status has ended.
+            if day > today + timedelta(days=OC3_WINDOW_DAYS) or care_leaver_status(
+                    facts.date_of_birth, spells, day - timedelta(days=1)) != LeavingCareStatus.FORMER_RELEVANT:
+                continue
+            nearest = oc3_contact_for(day, [c.contacted_on for c in contacts.get(child_id, [])])
+            contact = next((c for c in contacts[child_id] if c.contacted_on == nearest), None) if nearest else None
+            if contact is not None or day + timedelta(days=OC3_WINDOW_DAYS) < today:
+                found.append(_LeaverBirthday(child_id, day, contact))
+    return found
+
+
+class _CareLeavers(Measure):
+    """Care leavers aged 19 to 21, counted at each birthday in the period, as the DfE counts them:
+    out of every care leaver with a birthday, not only those in touch."""
+
+    source = "Personal advisers' contacts (OC3 codes), periods of care and dates of birth"
+    needs = frozenset({"children", "care", "contacts"})
+
+    def counts(self, contact: LeaverContact) -> bool:
+        raise NotImplementedError
+
+    def compute(self, data: MeasureData, period: ReportingPeriod, today: date) -> Figure:
+        birthdays = _leaver_birthdays(data, period, today)
+        counted = [b for b in birthdays if b.contact is not None and self.counts(b.contact)]
+        return self._figure(period, len(counted), len(birthdays), (b.child_id for b in birthdays),
+                            (b.child_id for b in counted))
+
+
+class CareLeaversInTouch(_CareLeavers):
+    key = "leavers_in_touch"
+    title = "Care leavers aged 19 to 21 in touch"
+    definition = ("Care leavers whose 19th, 20th or 21st birthday falls in the period, and how many the council "
+                  "was in touch with (OC3 IN_TOUCH YES) at the contact nearest the birthday, within 60 days. "
+                  "A birthday with no contact counts as not in touch once the 60 days have passed.")
+    national_key = "leavers_in_touch"
+
+    def counts(self, contact: LeaverContact) -> bool:
+        return contact.in_touch == "YES"
+
+
+class CareLeaversSuitablyAccommodated(_CareLeavers):
+    key = "leavers_suitable_accommodation"
+    title = "Care leavers aged 19 to 21 in suitable accommodation"
+    definition = ("Care leavers whose 19th, 20th or 21st birthday falls in the period, and how many were in "
+                  "accommodation recorded as suitable at the contact nearest the birthday.")
+    national_key = "leavers_suitable_accommodation"
+
+    def counts(self, contact: LeaverContact) -> bool:
+        return contact.accommodation_suitable is True
+
+
+class CareLeaversInEet(_CareLeavers):
+    key = "leavers_eet"
+    title = "Care leavers aged 19 to 21 in education, training or employment"
+    definition = ("Care leavers whose 19th, 20th or 21st birthday falls in the period, and how many were in "
+                  "education, training or employment (OC3 activity F1, P1, F2, P2, F4, P4, F5 or P5).")
+    national_key = "leavers_eet"
+
+    def counts(self, contact: LeaverContact) -> bool:
+        return contact.activity in EET_ACTIVITIES
+
+
+class CareLeaversInHigherEducation(_CareLeavers):
+    key = "leavers_higher_education"
+    title = "Care leavers aged 19 to 21 in higher education"
+    definition = ("Care leavers whose 19th, 20th or 21st birthday falls in the period, and how many were in "
+                  "higher education, full or part time (OC3 activity F1 or P1).")
+    national_key = "leavers_higher_education"
+
+    def counts(self, contact: LeaverContact) -> bool:
+        return contact.activity in HIGHER_EDUCATION
+
+
+class _Caseload(Measure):
+    """Children allocated per worker on the last day of the period: the allocations open that day
+    out of the workers who hold at least one."""
+
+    needs = frozenset({"allocations"})
+    allocation_kind = ""
+    unit = "per worker"
+    higher_is_better = False
+    source = "Allocations of workers to children"
+
+    def compute(self, data: MeasureData, period: ReportingPeriod, today: date) -> Figure:
+        day = min(period.end, today)
+        open_ = [a for a in data.allocations if a.kind == self.allocation_kind and _open_on(a.start, a.end, day)]
+        workers = {a.worker_id for a in open_}
+        return self._figure(period, len(open_), len(workers), (a.child_id for a in open_))
+
+
+class SocialWorkerCaseload(_Caseload):
+    key = "caseload_social_worker"
+    allocation_kind = "social_worker"
+    title = "Children per social worker"
+    definition = ("Children allocated to a social worker on the last day of the period, divided by the number "
+                  "of social workers with at least one child allocated.")
+
+
+class IroCaseload(_Caseload):
+    key = "caseload_iro"
+    allocation_kind = "iro"
+    title = "Children per IRO"
+    definition = ("Children allocated to an independent reviewing officer on the last day of the period, "
+                  "divided by the number of IROs with at least one child (the IRO Handbook suggests 50 to 70).")
+
+
+class PersonalAdviserCaseload(_Caseload):
+    key = "caseload_personal_adviser"
+    allocation_kind = "personal_adviser"
+    title = "Young people per personal adviser"
+    definition = ("Young people allocated to a personal adviser on the last day of the period, divided by the "
+                  "number of personal advisers with at least one.")
+
+
+def _nights(start: date, end: date | None, period: ReportingPeriod, today: date) -> int:
+    """Nights from ``start`` to ``end`` (or today) that fall in the period."""
+    first = max(start, period.start)
+    last = min(end or today, period.end, today)
+    return max(0, (last - first).days + 1) if first <= last else 0
+
+
+class HomeOfficeFunding(Measure):
+    needs = frozenset({"funding", "care", "placements"})
+    key = "home_office_funding"
+    title = "Home Office funding claimed against placement spend"
+    unit = "pounds"
+    definition = ("For children with a Home Office funding claim: the funding due for the period (the nightly "
+                  "rate for each night looked after from the claim date, plus any one-off amount in the period) "
+                  "against what their placements cost in the period (the weekly cost divided by 7, per night). "
+                  "The figure is the funding in whole pounds; the percentage is funding as a share of spend. "
+                  "Spend counts placement costs only, as Harbour records no other costs.")
+    source = "Funding claims (Home Office rates) and placement weekly costs"
+
+    def compute(self, data: MeasureData, period: ReportingPeriod, today: date) -> Figure:
+        care = _by_child(data, "care")
+        placements = _by_child(data, "placements")
+        claimed = spent = Decimal(0)
+        children = []
+        for claim in data.funding:
+            children.append(claim.child_id)
+            if claim.nightly_rate is not None:
+                for spell in care.get(claim.child_id, []):
+                    if spell.end is None or spell.end >= claim.claim_from:
+                        start = max(spell.start, claim.claim_from)
+                        claimed += claim.nightly_rate * _nights(start, spell.end, period, today)
+            if period.covers(claim.claim_from) and claim.claim_from <= today:
+                claimed += claim.one_off_amount
+            for placement in placements.get(claim.child_id, []):
+                if placement.cost_per_week is not None:
+                    spent += placement.cost_per_week / 7 * _nights(placement.start, placement.end, period, today)
+        return self._figure(period, round(claimed), round(spent), children)
+
+    def value(self, figure: Figure) -> float | int | None:
+        return figure.numerator
+
+
+def _all() -> list[Measure]:
+    return [NtsTransfersInTime(), ReviewsInTime(), Participation(), VisitsInTime(), HealthAssessmentsInTime(),
+            PepsInTime(), ThreeOrMorePlacements(), LongTermStability(), CareLeaversInTouch(),
+            CareLeaversSuitablyAccommodated(), CareLeaversInEet(), CareLeaversInHigherEducation(),
+            SocialWorkerCaseload(), IroCaseload(), PersonalAdviserCaseload(), HomeOfficeFunding()]
+
+
+MEASURES: dict[str, Measure] = {measure.key: measure for measure in _all()}
+
+
+def figures(data: MeasureData, periods: Sequence[ReportingPeriod], today: date,
+            keys: Iterable[str] | None = None) -> dict[str, list[Figure]]:
+    """Each measure (or those named in ``keys``, in display order) with one figure per period."""
+    wanted = MEASURES if keys is None else {key: MEASURES[key] for key in MEASURES if key in set(keys)}
+    return {key: [measure.compute(data, period, today) for period in periods] for key, measure in wanted.items()}
