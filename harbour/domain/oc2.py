@@ -133,7 +133,7 @@ def oc2_substance_misuse(year: CollectionYear, recorded: Iterable[SubstanceMisus
 
 def oc2_convicted(date_of_birth: date | None, year: CollectionYear, outcomes_on: Iterable[date]) -> str:
     """CONVICTED for a child in OC2: 1 when the child was convicted, or given a final warning or
-    reprimand (now a youth caution), in the year; else 0 (reference 4.7; rules 181 and 543).
+    reprimand, in the year; else 0 (reference 4.7; rules 181 and 543).
 
     Blank for a child under 10 on 31 March (rule 542): below the age of criminal responsibility
     (Children and Young Persons Act 1933 s.50), so nothing is asked. Blank too when the date of

@@ -112,8 +112,8 @@ class OutcomeEvent(models.Model):
     class Kind(models.TextChoices):
         SUBSTANCE_MISUSE = "substance_misuse", "Substance misuse problem identified"
         CONVICTION = "conviction", "Convicted"
-        FINAL_WARNING = "final_warning", "Final warning or youth conditional caution"
-        REPRIMAND = "reprimand", "Reprimand or youth caution"
+        FINAL_WARNING = "final_warning", "Final warning"
+        REPRIMAND = "reprimand", "Reprimand"
 
     child = models.ForeignKey("children.Child", on_delete=models.CASCADE, related_name="outcome_events")
     kind = models.CharField(max_length=20, choices=Kind.choices)

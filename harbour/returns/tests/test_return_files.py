@@ -41,7 +41,7 @@ def council(make_user: Any, make_team: Any, make_child: Any) -> dict[str, Any]:
     # year; away from her placement once and missing once (still missing on 31 March); her social worker
     # changed in January, when the first left the council, to one with no registration number recorded;
     # her SDQ was done with her health assessment; a cannabis problem was found in the autumn and she
-    # was offered help she has not taken up; she was given a youth caution the year before.
+    # was offered help she has not taken up; she was given a reprimand the year before.
     chloe = make_child(social_worker=worker, date_of_birth=dt.date(2012, 3, 3), sex="F", ethnicity="WBRI",
                        upn_unknown_reason="UN4")
     _looked_after(chloe, worker, dt.date(2023, 5, 1))

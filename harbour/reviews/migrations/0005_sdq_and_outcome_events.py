@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
             name='OutcomeEvent',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('substance_misuse', 'Substance misuse problem identified'), ('conviction', 'Convicted'), ('final_warning', 'Final warning or youth conditional caution'), ('reprimand', 'Reprimand or youth caution')], max_length=20)),
+                ('kind', models.CharField(choices=[('substance_misuse', 'Substance misuse problem identified'), ('conviction', 'Convicted'), ('final_warning', 'Final warning'), ('reprimand', 'Reprimand')], max_length=20)),
                 ('happened_on', models.DateField()),
                 ('intervention_offered', models.BooleanField(blank=True, help_text='Substance misuse only: an intervention was offered.', null=True)),
                 ('intervention_received', models.BooleanField(blank=True, help_text='Substance misuse only: an intervention was received.', null=True)),
