@@ -3,9 +3,11 @@
 
 The demo's plan, its intake, its leaving-care journey and its ten years of closed cases each write
 placements and children; this pass completes the coding a council's social workers record at the
-point of work and the return reads: the child's home postcode on each placement, the placement
+point of work and the return reads: the health assessments of the demo's past cases and whether the child's
+immunisations were up to date at each (OC2), the child's home postcode on each placement, the placement
 provider code and Ofsted URN, the reason a placement changed when the child stayed in care, the
-category of need, the UPN or why it is not known, and whether a looked-after girl is a mother.
+category of need, the UPN or why it is not known, whether a looked-after girl is a mother, and the
+personal adviser's contact near each care leaver's birthday that OC3 reports.
 It only fills what is empty, so what a generator chose is kept.
 """
 
@@ -45,9 +47,17 @@ def complete_return_coding(*, today: dt.date, seed: int) -> dict[str, int]:
     periods: dict[Any, list[Any]] = defaultdict(list)
     for period in PeriodLookedAfter.objects.order_by("child_id", "start"):
         periods[period.child_id].append(period)
+    from harbour.leaving_care.demo import seed_birthday_contacts
+
     coded = _code_placements(rng, periods)
     mothers = _complete_children(rng, periods, today)
-    return {"placements coded for the return": coded, "mothers recorded": mothers}
+    assessed = _assess_past_cases(rng, periods, today)
+    immunised = _complete_health_assessments(rng)
+    contacts = seed_birthday_contacts(today=today, seed=seed)
+    return {"placements coded for the return": coded, "mothers recorded": mothers,
+            "health assessments of past cases": assessed,
+            "health assessments with immunisations recorded": immunised,
+            "adviser contacts near a birthday": contacts}
 
 
 def _code_placements(rng: random.Random, periods: dict[Any, list[Any]]) -> int:
@@ -121,3 +131,41 @@ def _complete_children(rng: random.Random, periods: dict[Any, list[Any]], today:
     Child.unscoped.bulk_update(children, ["category_of_need", "upn", "upn_unknown_reason", "is_mother",
                                           "mother_child_date_of_birth"], batch_size=1000)
     return mothers
+
+
+def _complete_health_assessments(rng: random.Random) -> int:
+    # OC2 IMMUNISATIONS is the latest assessment's answer; about 1 in 10 children in care in England
+    # are not up to date (DfE, children looked after in England 2024: 89% up to date).
+    from harbour.reviews.models import HealthAssessment
+
+    assessments = list(HealthAssessment.objects.filter(immunisations_up_to_date__isnull=True).order_by("id"))
+    for assessment in assessments:
+        assessment.immunisations_up_to_date = rng.random() < 0.89
+    HealthAssessment.objects.bulk_update(assessments, ["immunisations_up_to_date"], batch_size=1000)
+    return len(assessments)
+
+
+def _assess_past_cases(rng: random.Random, periods: dict[Any, list[Any]], today: dt.date) -> int:
+    """Health assessments for the closed cases, which the demo's past (forecasting.demo_history)
+    writes without any: the initial one within 20 working days of coming into care, then each review
+    before it fell due (every 6 months under 5, 12 from 5: SI 2010/959 reg 7), while in care."""
+    from harbour.children.models import Child
+    from harbour.domain.timescales import next_health_assessment_due
+    from harbour.reviews.models import HealthAssessment
+
+    assessed = set(HealthAssessment.objects.values_list("child_id", flat=True))
+    closed = [child_id for child_id, spells in periods.items()
+              if child_id not in assessed and all(p.end is not None and p.end < today for p in spells)]
+    births = dict(Child.unscoped.filter(id__in=closed).values_list("id", "date_of_birth"))
+    rows = []
+    for child_id in closed:
+        born = births.get(child_id)
+        if born is None:
+            continue
+        for period in periods[child_id]:
+            day = period.start + dt.timedelta(days=rng.randint(10, 27))
+            while day <= period.end:
+                rows.append(HealthAssessment(child_id=child_id, assessed_on=day))
+                day = next_health_assessment_due(day, born) - dt.timedelta(days=rng.randint(0, 25))
+    HealthAssessment.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)

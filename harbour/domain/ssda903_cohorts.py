@@ -14,6 +14,7 @@ from datetime import date
 from harbour.domain.ages import birthday
 from harbour.domain.leaving_care import OC3_AGES
 from harbour.domain.ssda903 import CollectionYear
+from harbour.domain.timescales import next_health_assessment_due
 from harbour.domain.types import Period
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "UNKNOWN_SOCIAL_WORKER",
     "continuously_looked_after",
     "end_in_year",
+    "health_check_for_under_fives",
     "oc3_birthday_in_year",
     "parse_social_work_england_number",
     "social_worker_id",
@@ -86,6 +88,26 @@ def end_in_year(end: date | None, year: CollectionYear) -> date | None:
     collection year.
     """
     return end if end is not None and end <= year.end else None
+
+
+def health_check_for_under_fives(date_of_birth: date, year: CollectionYear,
+                                 assessments: Sequence[date]) -> str:
+    """OC2 HEALTH_CHECK: whether an under-5's health surveillance and promotion checks were up to date
+    on 31 March, "1" or "0"; blank for a child 5 or over then, who is not asked (rules 545 and 546,
+    lac2022_23 on: under 5 means 31 March falls before the 5th birthday).
+
+    Harbour reads it from the review health assessment, which for a child under 5 is due every
+    6 months (SI 2010/959 reg 7, next_health_assessment_due) and is where a looked-after child's
+    Healthy Child Programme checks are recorded: up to date when the latest assessment on or before
+    31 March was not yet due again on 31 March. [unconfirmed: the DfE guide asks whether the checks
+    were up to date and does not say how a council knows; this is Harbour's reading.]
+    """
+    if birthday(date_of_birth, 5) <= year.end:
+        return ""
+    held = [day for day in assessments if day <= year.end]
+    if not held:
+        return "0"
+    return "1" if next_health_assessment_due(max(held), date_of_birth) >= year.end else "0"
 
 
 def parse_social_work_england_number(text: str) -> str:

@@ -21,6 +21,8 @@ from typing import Any
 
 from harbour.core import demo_data as data
 from harbour.domain.ages import add_months, birthday
+from harbour.domain.leaving_care import care_leaver_status
+from harbour.domain.types import Period
 
 YEARS = 10
 # Entries a year for each child or young person in the demo council today.
@@ -143,6 +145,10 @@ def plan_history(*, children: int, seed: int, today: dt.date, keep_open: bool = 
             _placements(rng, child)
             if child.end >= birthday(child.date_of_birth, 18) - DAY:
                 _adviser(rng, child, today)
+            elif care_leaver_status(child.date_of_birth, [Period(child.start, child.end)], child.end + DAY):
+                # Left care at 16 or 17 after 13 weeks: a relevant child, with an adviser from then to 21.
+                turned_21 = birthday(child.date_of_birth, 21)
+                child.adviser = (child.end + DAY, None if turned_21 > today else turned_21 - DAY)
             child.uuid = uuid.UUID(int=ids.getrandbits(128), version=4)
             found.append(child)
     return found
@@ -166,8 +172,12 @@ def write_history(*, users: dict[str, Any], today: dt.date, seed: int, children:
 
     past = plan_history(children=children, seed=seed, today=today)
     worker, adviser = users["socialworker"], users["personaladviser"]
+    # Each closed case had a social worker for the whole of its time in care (the return's
+    # SWEpisodes, rule SW12STG2), taken in turn from the demo's social workers; the allocations
+    # ended with the case, so no caseload today counts them.
+    social_workers = sorted((u for u in users.values() if u.role == "social_worker"), key=lambda u: u.username)
     rows: dict[str, list[Any]] = {"names": [], "dobs": [], "periods": [], "legal": [], "placements": [],
-                                  "advisers": [], "notes": []}
+                                  "social_workers": [], "advisers": [], "notes": []}
     made = [Child(id=p.uuid, given_names=p.given, family_name=p.family, sex=p.sex, nationality=p.nationality,
                   date_of_birth=p.date_of_birth, date_of_birth_source="claimed" if p.uasc else "document",
                   is_uasc=p.uasc) for p in past]
@@ -184,6 +194,9 @@ def write_history(*, users: dict[str, Any], today: dt.date, seed: int, children:
                                          carer_or_provider="Supported accommodation" if code == "K3" else
                                          "Children's home" if code == "K2" else "Foster carer")
                                for a, b, code in p.placements]
+        rows["social_workers"].append(Allocation(
+            child=child, worker=social_workers[len(rows["social_workers"]) % len(social_workers)],
+            kind=Allocation.Kind.SOCIAL_WORKER, start=p.start, end=p.end))
         if p.adviser:
             rows["advisers"].append(Allocation(child=child, worker=adviser, kind=Allocation.Kind.PERSONAL_ADVISER,
                                                start=p.adviser[0], end=p.adviser[1]))
@@ -192,7 +205,7 @@ def write_history(*, users: dict[str, Any], today: dt.date, seed: int, children:
             occurred_at=timezone.make_aware(dt.datetime.combine(p.end, dt.time(16))),
             description="The child ceased to be looked after; the record is kept for 75 years."))
     for model, key in ((ChildName, "names"), (DateOfBirthRecord, "dobs"), (PeriodLookedAfter, "periods"),
-                       (LegalStatusPeriod, "legal"), (Placement, "placements"), (Allocation, "advisers"),
+                       (LegalStatusPeriod, "legal"), (Placement, "placements"), (Allocation, "social_workers"), (Allocation, "advisers"),
                        (ChronologyEntry, "notes")):
         model.objects.bulk_create(rows[key], batch_size=2000)
     return {"children who left care in the last ten years": len(made),

@@ -16,7 +16,7 @@ from typing import Any
 
 from harbour.domain.ages import add_months, birthday
 from harbour.domain.asylum import DEFAULT_SEF_WORKING_DAYS, sef_due
-from harbour.domain.leaving_care import care_leaver_status
+from harbour.domain.leaving_care import OC3_WINDOW_DAYS, care_leaver_status
 from harbour.domain.types import Period
 
 ACTIVITIES = (("F2", 30), ("F1", 8), ("F4", 10), ("F5", 15), ("P5", 8), ("G5", 20), ("G4", 5), ("G6", 4))
@@ -178,3 +178,54 @@ def _adviser_histories(users: dict[str, Any], today: dt.date, rng: random.Random
                                            recorded_by=allocation.worker)
         noticed.add(allocation.worker_id)
     return len(contacts), len(plans)
+
+
+def seed_birthday_contacts(*, today: dt.date, seed: int) -> int:
+    """The contact near each 17th to 21st birthday that the SSDA903 OC3 record reports (rules 131 to
+    133), for every personal adviser's care leaver, the demo's past cases too, whose contact history
+    (above) does not reach back to the birthday. Called by the demo's last pass, once every allocation
+    is written. Only contacts older than the care leaver's others are added, so who is due or overdue
+    a contact today is as the history above made it.
+    """
+    rng = random.Random(f"harbour-demo-birthday-contacts-{seed}")  # noqa: S311 - made-up demo data
+    from harbour.accounts.models import Allocation
+    from harbour.children.models import PeriodLookedAfter
+    from harbour.leaving_care.models import AdviserContact
+
+    allocations = list(Allocation.objects.filter(kind=Allocation.Kind.PERSONAL_ADVISER, start__lte=today)
+                       .select_related("child").order_by("child_id", "start"))
+    child_ids = [a.child_id for a in allocations]
+    periods: dict[Any, list[Period]] = {}
+    for period in PeriodLookedAfter.objects.filter(child_id__in=child_ids).order_by("start"):
+        periods.setdefault(period.child_id, []).append(Period(period.start, period.end))
+    seen: dict[Any, list[dt.date]] = {}
+    for child_id, contacted_on in AdviserContact.objects.filter(child_id__in=child_ids).values_list(
+            "child_id", "contacted_on"):
+        seen.setdefault(child_id, []).append(contacted_on)
+    first_seen = {child_id: min(days) for child_id, days in seen.items()}
+    added = []
+    for allocation in allocations:
+        dob, spells = allocation.child.date_of_birth, periods.get(allocation.child_id, [])
+        if dob is None:
+            continue
+        last_day = min(allocation.end or today, today)
+        for age in range(17, 22):
+            day = birthday(dob, age) + dt.timedelta(days=rng.randint(-20, 30))
+            day = min(max(day, allocation.start), last_day)
+            history_from = first_seen.get(allocation.child_id)
+            if (abs((day - birthday(dob, age)).days) > OC3_WINDOW_DAYS or any(s.covers(day) for s in spells)
+                    or care_leaver_status(dob, spells, day) is None or (history_from and day >= history_from)
+                    or any(abs((day - other).days) <= OC3_WINDOW_DAYS for other in seen.get(allocation.child_id, []))):
+                continue
+            in_touch = "YES" if rng.random() < 0.93 else "NO"
+            accommodation = "0" if in_touch == "NO" else _weighted(rng, ACCOMMODATION)
+            if accommodation == "Z" and day < birthday(dob, 18):
+                accommodation = "D"
+            added.append(AdviserContact(
+                child=allocation.child, contacted_on=day, adviser_id=allocation.worker_id, in_touch=in_touch,
+                activity="0" if in_touch == "NO" else _weighted(rng, ACTIVITIES), accommodation=accommodation,
+                accommodation_suitable=None if accommodation == "0" else (accommodation not in "SV" and rng.random() < 0.92),
+            ))
+            seen.setdefault(allocation.child_id, []).append(day)
+    AdviserContact.objects.bulk_create(added)
+    return len(added)

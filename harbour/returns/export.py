@@ -24,6 +24,7 @@ from harbour.domain.leaving_care import OC3_AGES, care_leaver_status
 from harbour.domain.ssda903 import COLUMNS, CollectionYear, date_903, header_sex, parse_date_903
 from harbour.domain.ssda903_cohorts import (
     SHORT_BREAK_STATUSES,
+    health_check_for_under_fives,
     oc3_birthday_in_year,
     uasc_status_ceased,
 )
@@ -228,6 +229,9 @@ def _looked_after_rows(result: Return, child: Child, code: str, facts: _Facts, *
                         periods=[Period(p.start, p.end) for p in facts.periods[child.id]],
                         short_breaks=short_breaks, health_assessments=facts.health[child.id],
                         outcome_events=facts.outcomes[child.id])
+    if oc2 is not None and child.date_of_birth is not None:
+        oc2["HEALTH_CHECK"] = health_check_for_under_fives(
+            child.date_of_birth, year, [a.assessed_on for a in facts.health[child.id]])
     if oc2 is not None and not care_leaver:  # no OC2 for a care leaver (rule 215)
         result.tables["OC2"].append(oc2)
     result.tables["Missing"] += files.missing_rows(code=code, born=born, year=year, episodes=facts.missing[child.id])
@@ -255,8 +259,10 @@ def build_return(year: CollectionYear, children: QuerySet[Child]) -> Return:
             "CHILD": code, "SEX": sex, "DOB": born, "ETHNIC": child.ethnicity,
             "UPN": child.upn or child.upn_unknown_reason, **dict(zip(("MOTHER", "MC_DOB"), _mother(child), strict=True)),
         })
-        # A care leaver has an OC3 row; UASC is not returned for care leavers (rule 1014).
-        uasc = None if oc3_birthday else _uasc_row(child, code, sex, facts, year)
+        # A care leaver has an OC3 row; UASC is not returned for a care leaver with no episode in the
+        # year (rule 1014), but is for one looked after in it, or rules 392a and 392b would take the
+        # formerly unaccompanied child for one with a home postcode.
+        uasc = None if oc3_birthday and not looked_after else _uasc_row(child, code, sex, facts, year)
         if oc3_birthday is not None:
             result.tables["OC3"].append(files.oc3_row(code=code, born=born, birthday_on=oc3_birthday,
                                                       contacts=facts.contacts[child.id]))
@@ -264,8 +270,9 @@ def build_return(year: CollectionYear, children: QuerySet[Child]) -> Return:
             result.tables["UASC"].append(uasc)
         episode_rows = _episode_rows(child, code, facts, year)
         result.tables["Episodes"] += episode_rows
-        if episode_rows and all(row["LS"] in SHORT_BREAK_STATUSES for row in episode_rows):
-            # Only short breaks (V3, V4) in the year: no MOTHER (rule 399).
+        if all(row["LS"] in SHORT_BREAK_STATUSES for row in episode_rows):
+            # Only short breaks (V3, V4) in the year: no MOTHER (rule 399); nor for a care leaver not
+            # looked after in the year, who has no episodes at all (rule 628).
             result.tables["Header"][-1].update({"MOTHER": "", "MC_DOB": ""})
         prev_perm = files.prev_perm_row(code=code, born=born, permanence=facts.permanence.get(child.id))
         # PrevPerm is asked of each child who started to be looked after in the year (rule 630).

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from harbour.accounts.models import ApiToken, PartnerAgency, Role, User
 from harbour.children.models import ChronologyEntry
+from harbour.documents.models import Document
 from harbour.placements.models import NeedsProfile
 from harbour.referrals.models import Referral
 from harbour.uasc.models import AsylumClaim, NrmReferral
@@ -96,7 +97,10 @@ def world(make_team, make_user, make_agency, make_child, share_with):
         partners[str(kind)] = make_user(Role.PARTNER, agency=agency)
     # A real record for every kind of path parameter the partner routes take; the others are
     # records a partner never has, so any value shows the answer a partner gets.
-    values = {"child_id": child.pk, "referral_id": referral.pk, "nrm_referral_id": nrm.pk}
+    document = Document.objects.create(child=child, kind=Document.Kind.AGE_ASSESSMENT, original_name="assessment.pdf",
+                                       stored_name=uuid.uuid4().hex, content_type="application/pdf", size=1,
+                                       sha256="0" * 64, uploaded_by=worker)
+    values = {"child_id": child.pk, "referral_id": referral.pk, "nrm_referral_id": nrm.pk, "document_id": document.pk}
     return {"child": child, "partners": partners, "values": values}
 
 
@@ -106,7 +110,8 @@ UNREACHABLE = {
     "offer_id": uuid.UUID(int=4), "scenario_id": uuid.UUID(int=5), "run_id": uuid.UUID(int=6),
     "copy_id": uuid.UUID(int=7), "task_id": uuid.UUID(int=8), "token": "not-a-real-token",
     "action_id": 1, "member_id": 1, "lead_id": 1, "delegation_id": 1, "invitation_id": 1,
-    "measure": "reviews-on-time", "period_key": "2025-26",
+    "measure": "reviews-on-time", "period_key": "2025-26", "report_id": uuid.UUID(int=9), "section": "nts",
+    "key": "director", "hold_id": uuid.UUID(int=10), "proposal_id": uuid.UUID(int=11),
 }
 
 

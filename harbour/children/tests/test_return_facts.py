@@ -140,8 +140,13 @@ def test_the_export_carries_the_facts(make_child: Any, worker: Any) -> None:
     child_services_period(short_breaks, worker)
     services.child_record_return_facts(actor=worker, child=short_breaks, category_of_need="N2", is_mother=False,
                                        mother_child_date_of_birth=None, today=TODAY)
-    services.child_record_return_facts(actor=worker, child=girl, category_of_need="N5", is_mother=True,
-                                       mother_child_date_of_birth=dt.date(2026, 1, 9), today=TODAY)
+    # A care leaver who left care at 16 and was 17 in June 2025, not looked after in the year.
+    left_care = _child(make_child, worker)
+    services.period_looked_after_add(actor=worker, child=left_care, start=dt.date(2023, 1, 9),
+                                     end=dt.date(2025, 1, 31), reason_ceased="E11", today=TODAY)
+    for child in (girl, left_care):
+        services.child_record_return_facts(actor=worker, child=child, category_of_need="N5", is_mother=True,
+                                           mother_child_date_of_birth=dt.date(2026, 1, 9), today=TODAY)
     services.child_record_return_facts(actor=worker, child=boy, category_of_need="N2", is_mother=None,
                                        mother_child_date_of_birth=None, today=TODAY)
     from harbour.children.models import Child
@@ -157,6 +162,10 @@ def test_the_export_carries_the_facts(make_child: Any, worker: Any) -> None:
     assert (needs[codes[girl.pk]], needs[codes[boy.pk]]) == ("N5", "N2")
     # Only short breaks in the year (V4): no MOTHER (rule 399), though she is recorded as not a mother.
     assert header[codes[short_breaks.pk]]["MOTHER"] == ""
+    # A care leaver on the return for her OC3 record only, not looked after in the year: no MOTHER
+    # (rule 628), though she is recorded as a mother.
+    assert codes[left_care.pk] in {row["CHILD"] for row in built.tables["OC3"]}
+    assert (header[codes[left_care.pk]]["MOTHER"], header[codes[left_care.pk]]["MC_DOB"]) == ("", "")
 
 
 def child_services_period(child: Any, worker: Any) -> None:

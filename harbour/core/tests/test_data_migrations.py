@@ -1,8 +1,11 @@
 """Data migrations reconcile (security checklist 28): every RunPython migration is run forward and
 back here with per-table row counts, and a new one without a test here fails the guard below.
 
-Migrating back and forth needs real commits, so these tests use a transactional database and put the
-rows the migrations made back afterwards (serialized_rollback)."""
+Migrating back and forth needs real commits, so these tests use a transactional database, migrate
+every app back to its latest migration afterwards and leave the database flushed, as every
+transactional test does (tests that need the default lists add them: reviews/tests/conftest.py).
+serialized_rollback is not used: after another transactional test's flush the content types are
+numbered afresh, and restoring the serialized ones then collides."""
 
 from __future__ import annotations
 
@@ -74,7 +77,7 @@ LISTS = ("reviews.LateReviewReason", "reviews.AuditArea")
 NEIGHBOURS = ("reviews.Review", "children.Child", "audit.AuditEvent")
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_the_default_lists_migration_adds_each_list_once_and_keeps_it_back(restore_latest: None) -> None:
     before = _migrate(("reviews", "0002_review_record_and_quality_assurance"))
     # The lists start empty, so what the migration adds is exactly the defaults.
@@ -109,7 +112,7 @@ def _update_refused(table: str) -> bool:
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the triggers are PostgreSQL's")
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_the_append_only_trigger_migrations_forward_and_back(restore_latest: None) -> None:
     tables = ("audit_auditevent", "audit_accesslogentry", "audit_disclosure", "retention_tombstone")
     # A row in each table, so that a trigger has something to refuse.

@@ -10,6 +10,7 @@ from harbour.domain.ssda903 import CollectionYear
 from harbour.domain.ssda903_cohorts import (
     continuously_looked_after,
     end_in_year,
+    health_check_for_under_fives,
     oc3_birthday_in_year,
     parse_social_work_england_number,
     social_worker_id,
@@ -98,3 +99,26 @@ def test_social_worker_id(registration: str, sw_id: str) -> None:
 def test_a_bad_registration_number_is_refused_in_words(typed: str) -> None:
     with pytest.raises(ValueError, match="Enter a Social Work England registration number in the correct format"):
         parse_social_work_england_number(typed)
+
+
+# The collection year is YEAR, ending 31 March 2026.
+# date of birth, review health assessments, HEALTH_CHECK, case
+HEALTH_CHECKS = [
+    (date(2022, 6, 1), [date(2025, 10, 1)], "1", "under-5-assessed-within-6-months-of-31-march"),
+    (date(2022, 6, 1), [date(2025, 9, 30)], "0", "under-5-assessed-30-september-was-due-again-30-march"),
+    (date(2022, 6, 1), [date(2025, 9, 29)], "0", "under-5-assessment-due-again-29-march"),
+    (date(2022, 6, 1), [], "0", "under-5-never-assessed"),
+    (date(2022, 6, 1), [date(2025, 5, 1), date(2026, 4, 2)], "0", "under-5-only-assessed-again-after-31-march"),
+    (date(2021, 3, 31), [date(2026, 1, 5)], "", "5th-birthday-on-31-march-is-not-under-5"),
+    (date(2021, 4, 1), [date(2026, 1, 5)], "1", "5th-birthday-on-1-april-is-under-5-on-31-march"),
+    (date(2024, 2, 29), [date(2025, 12, 1)], "1", "born-29-february-baby"),
+    (date(2021, 2, 28), [date(2026, 1, 5)], "", "aged-5-on-31-march"),
+    (date(2025, 9, 30), [date(2025, 10, 20)], "1", "baby-born-in-the-year"),
+]
+
+
+@pytest.mark.parametrize(("born", "assessed", "expected"), [row[:3] for row in HEALTH_CHECKS],
+                         ids=[row[3] for row in HEALTH_CHECKS])
+def test_health_check_is_asked_of_under_fives_only_as_rules_545_and_546_say(
+        born: date, assessed: list[date], expected: str) -> None:
+    assert health_check_for_under_fives(born, YEAR, assessed) == expected

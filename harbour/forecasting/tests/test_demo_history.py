@@ -14,6 +14,8 @@ from django.utils import timezone
 
 from harbour.accounts.models import User
 from harbour.domain.ages import birthday
+from harbour.domain.leaving_care import care_leaver_status
+from harbour.domain.types import Period
 from harbour.forecasting import services
 from harbour.forecasting.demo_history import history_children, plan_history
 
@@ -36,10 +38,17 @@ def test_the_history_holds_only_closed_cases_that_hang_together() -> None:
             assert not {code for _, _, code in child.placements} & {"U1", "U4"}
         if child.reason in {"E11", "E12"}:
             raise AssertionError("the history models no placement for adoption, so no child leaves by adoption")
-        if child.adviser:
-            assert child.end >= birthday(child.date_of_birth, 18) - dt.timedelta(days=1)
-            assert child.adviser[0] == birthday(child.date_of_birth, 18)
+        stayed_to_18 = child.end >= birthday(child.date_of_birth, 18) - dt.timedelta(days=1)
+        relevant = care_leaver_status(child.date_of_birth, [Period(child.start, child.end)],
+                                      child.end + dt.timedelta(days=1)) is not None
+        if stayed_to_18:
+            assert child.adviser is not None and child.adviser[0] == birthday(child.date_of_birth, 18)
+        elif relevant:  # left care at 16 or 17 after 13 weeks: an adviser from the day after (s23B)
+            assert child.adviser is not None and child.adviser[0] == child.end + dt.timedelta(days=1)
+        else:
+            assert child.adviser is None
     assert sum(c.uasc for c in past) > 50
+    assert any(c.adviser and c.adviser[0] < birthday(c.date_of_birth, 18) for c in past)  # relevant children
     assert any(c.adviser and (c.adviser[1] is None or c.adviser[1] >= birthday(c.date_of_birth, 21)) for c in past)
 
 

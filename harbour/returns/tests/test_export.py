@@ -177,3 +177,24 @@ def test_the_dfe_rules_pass_the_export_and_catch_pn0_for_a_16_year_old(amir: Any
     out = capsys.readouterr().out
     assert "440: Participation method indicates child was under 4" in out
     assert f"(reviews.csv, row 2, child {child_code(amir.id)})" in out
+
+
+def test_a_formerly_unaccompanied_care_leaver_is_in_uasc_only_if_looked_after_in_the_year(
+        make_child: Any, worker: Any) -> None:
+    # Rule 1014 refuses a UASC row only for a care leaver with no episode in the year; without one
+    # for a care leaver who was looked after in it, rules 392a and 392b take them for a child with
+    # a home postcode (the validator's own note on those rules).
+    left_in_year, left_before = (
+        make_child(social_worker=worker, date_of_birth=born, sex="M", ethnicity="AOTH", upn_unknown_reason="UN2",
+                   is_uasc=True) for born in (dt.date(2008, 6, 1), dt.date(2007, 6, 1)))
+    _looked_after(left_in_year, worker, dt.date(2024, 1, 10), dt.date(2025, 5, 1), reason="E5")  # at 16
+    _placed(left_in_year, dt.date(2024, 1, 10), dt.date(2025, 5, 1), carer="Oak House", placement_type="K2",
+            place_provider="PR4", urn="SC654321", postcode="LS1 4AD", home_postcode="")
+    _looked_after(left_before, worker, dt.date(2023, 1, 10), dt.date(2025, 2, 1), reason="E5")  # at 17
+    _placed(left_before, dt.date(2023, 1, 10), dt.date(2025, 2, 1), carer="Oak House", placement_type="K2",
+            place_provider="PR4", urn="SC654321", postcode="LS1 4AD", home_postcode="")
+    built = build_return(YEAR, Child.unscoped.all())
+    in_table = {table: {row["CHILD"] for row in built.tables[table]} for table in ("OC3", "UASC", "Episodes")}
+    code, other = built.child_codes[left_in_year.pk], built.child_codes[left_before.pk]
+    assert code in in_table["OC3"] and code in in_table["Episodes"] and code in in_table["UASC"]
+    assert other in in_table["OC3"] and other not in in_table["Episodes"] and other not in in_table["UASC"]

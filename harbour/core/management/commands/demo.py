@@ -679,9 +679,10 @@ class _Planner:
                 if order < horizon:
                     statuses.append(("C2", order))
                     if age_on(child.date_of_birth, order) < 5 and rng.random() < 0.4:
-                        placement_order = order + self.days(60, 200)
-                        if placement_order < horizon:
-                            statuses.append(("E1", placement_order))
+                        # No placement order (E1): Harbour does not record the decision to place for
+                        # adoption that the return then asks for (PlacedAdoption, rule 553). Drawn as
+                        # before, so that the rest of the plan is unchanged.
+                        self.days(60, 200)
         rows = []
         for i, (code, begins) in enumerate(statuses):
             ends = statuses[i + 1][1] - DAY if i + 1 < len(statuses) else end
