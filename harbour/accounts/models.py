@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from harbour.domain.oc2 import SW_REASONS
 from harbour.domain.ssda903_cohorts import parse_social_work_england_number
 
 
@@ -140,6 +141,8 @@ class Allocation(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     start = models.DateField()
     end = models.DateField(null=True, blank=True)
+    # SW_REASON: why the child's social worker changed to this one (SSDA903 SWEpisodes, reference 4.9).
+    change_reason = models.CharField(max_length=6, blank=True, choices=list(SW_REASONS.items()))
 
     class Meta:
         indexes = [models.Index(fields=["worker", "end"]), models.Index(fields=["child", "kind"])]

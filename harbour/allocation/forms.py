@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 
 from harbour.accounts.models import Role, User
 from harbour.core.forms import DateRangeForm, GovukDateField, GovukForm
+from harbour.domain.oc2 import SW_REASONS, SW_REASONS_CONFIRMED
 
 from .models import RotaMember
 from .selectors import social_workers_for_override
@@ -37,6 +38,31 @@ class AllocateForm(GovukForm):
 
     worker = forms.UUIDField(widget=forms.HiddenInput, required=False)
     next = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
+def _sw_reason_choices() -> list[tuple[str, str]]:
+    # Six of the DfE's labels are read from the codes' names, not confirmed (reference 4.9): say so.
+    return [(code, label if code in SW_REASONS_CONFIRMED else f"{label} (the DfE's label is not confirmed)")
+            for code, label in SW_REASONS.items()]
+
+
+class ChangeSocialWorkerForm(GovukForm):
+    worker = forms.ModelChoiceField(
+        label="New social worker", queryset=User.objects.none(), empty_label="Select a social worker",
+        error_messages={"required": "Select the new social worker",
+                        "invalid_choice": "Select an active social worker"},
+    )
+    reason = forms.ChoiceField(
+        label="Why is the social worker changing?", widget=forms.RadioSelect, choices=_sw_reason_choices,
+        help_text="The annual SSDA903 return gives this reason for each change",
+        error_messages={"required": "Select why the social worker is changing"},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["worker"]
+        field.queryset = social_workers_for_override()  # type: ignore[attr-defined]
+        field.label_from_instance = _worker_label  # type: ignore[attr-defined]
 
 
 class OverrideForm(GovukForm):

@@ -20,6 +20,7 @@ from harbour.accounts.models import Allocation, Role, User
 from harbour.audit.models import AuditEvent
 from harbour.audit.services import record_change, snapshot
 from harbour.core.models import CouncilSettings
+from harbour.domain.oc2 import SW_REASONS
 
 from .models import Leave, PracticeLead, RotaMember, RotaState, RotaTurn
 from .selectors import (
@@ -35,6 +36,7 @@ from .selectors import (
 
 __all__ = [
     "allocate_from_rota",
+    "change_social_worker",
     "leave_record",
     "practice_lead_add",
     "practice_lead_stand_down",
@@ -45,6 +47,7 @@ __all__ = [
     "rota_set_active",
 ]
 
+FIRST_CONTACT = "FCONTA"
 OVERRIDE_REASON_MISSING = "Enter why you are allocating someone other than the next worker on the rota"
 
 
@@ -147,7 +150,9 @@ def allocate_from_rota(
         worker = proposal.worker
     assert worker is not None
 
-    allocation = Allocation.objects.create(child=child, worker=worker, kind=Allocation.Kind.SOCIAL_WORKER, start=today)
+    # From the rota a child has no social worker: a first contact or a re-referral (SSDA903 SW_REASON).
+    allocation = Allocation.objects.create(child=child, worker=worker, kind=Allocation.Kind.SOCIAL_WORKER, start=today,
+                                           change_reason=FIRST_CONTACT)
     _audit(actor, AuditEvent.Action.CREATE, allocation, child_id=child.pk, request_id=request_id, via=via)
     turn = RotaTurn.objects.create(
         child=child, referral=referral, proposed=proposal.worker, allocated=worker,
@@ -163,6 +168,45 @@ def allocate_from_rota(
         state.save(update_fields=["last_position", "turns_taken"])
         _audit(actor, AuditEvent.Action.UPDATE, state, before=before, request_id=request_id, via=via)
     return turn
+
+
+@transaction.atomic
+def change_social_worker(*, actor: User, child: Any, worker: User | None, reason: str, today: dt.date,
+                         request_id: str = "", via: str = "web") -> Allocation:
+    """Hand a child from their social worker to another, from today, saying why.
+
+    The reason is one of the SSDA903 SW_REASON codes (reference 4.9; rule SW13STG1) and is kept on
+    the new allocation, so that SWEpisodes returns it. The old allocation ends today and the new one
+    starts today, as the DfE's episodes do (one ends the day the next begins). Refused, by field: no
+    social worker now (``worker``: allocate from the rota instead), the same or an inactive worker,
+    a reason not in the list. Team leaders and managers only.
+    """
+    _require_keeper(actor)
+    errors: dict[str, str] = {}
+    locked = (Allocation.objects.select_for_update()
+              .filter(child=child, kind=Allocation.Kind.SOCIAL_WORKER, end__isnull=True).first())
+    if locked is None:
+        errors["worker"] = f"{child.known_as} has no allocated social worker: allocate one from the rota"
+    elif worker is None or worker.role != Role.SOCIAL_WORKER or not worker.is_active:
+        errors["worker"] = "Select an active social worker"
+    elif worker.pk == locked.worker_id:
+        errors["worker"] = f"{worker.display_name} is already {child.known_as}'s social worker: select someone else"
+    if reason not in SW_REASONS:
+        errors["reason"] = "Select why the social worker is changing"
+    if errors:
+        raise ValidationError(errors)
+    assert locked is not None and worker is not None
+    if locked.start > today:
+        raise ValidationError({"worker": "The current allocation starts in the future: change it on or after "
+                                         "its start"})
+    before = snapshot(locked)
+    locked.end = today
+    locked.save(update_fields=["end"])
+    _audit(actor, AuditEvent.Action.UPDATE, locked, child_id=child.pk, before=before, request_id=request_id, via=via)
+    allocation = Allocation.objects.create(child=child, worker=worker, kind=Allocation.Kind.SOCIAL_WORKER, start=today,
+                                           change_reason=reason)
+    _audit(actor, AuditEvent.Action.CREATE, allocation, child_id=child.pk, request_id=request_id, via=via)
+    return allocation
 
 
 def _skipped_json(proposal: Proposal) -> list[dict[str, str]]:

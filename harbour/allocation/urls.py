@@ -18,4 +18,5 @@ urlpatterns = [
     path("fairness/", views.fairness, name="fairness"),
     path("children/<str:child_id>/", views.allocate_child, name="child"),
     path("children/<str:child_id>/someone-else/", views.allocate_someone_else, name="override"),
+    path("children/<str:child_id>/change/", views.change_social_worker, name="change"),
 ]

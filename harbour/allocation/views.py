@@ -28,6 +28,7 @@ from .forms import (
     OVERRIDE_FIELDS,
     AddMemberForm,
     AllocateForm,
+    ChangeSocialWorkerForm,
     LeaveForm,
     OverrideForm,
     PracticeLeadForm,
@@ -277,3 +278,24 @@ def allocate_someone_else(request: HttpRequest, child_id: Any) -> HttpResponse:
         else:
             return _done(request, child, form.cleaned_data.get("next"))
     return _render(request, "allocation/override.html", {"form": form, **context}, form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def change_social_worker(request: HttpRequest, child_id: Any) -> HttpResponse:
+    """Hand the child to another social worker, with the reason the SSDA903 return asks for."""
+    _require_keeper(request)
+    child = _open_child(request, child_id)
+    today = timezone.localdate()
+    form = ChangeSocialWorkerForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_social_worker(actor=request.user, child=child, worker=form.cleaned_data["worker"],
+                                          reason=form.cleaned_data["reason"], today=today, request_id=_rid(request))
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            return redirect(reverse("children:detail", args=[child.pk]))
+    return _render(request, "allocation/change.html", {
+        "form": form, "child": child, "referral": None, "current": selectors.open_social_worker(child, today),
+    }, form)

@@ -407,6 +407,8 @@ class CheckIn(Schema):
     seen_alone: bool | None = Field(None, description="Visits only")
     dental_check_on: dt.date | None = Field(None, description="Health assessments only")
     immunisations_up_to_date: bool | None = Field(None, description="Health assessments only")
+    sdq_score: int | None = Field(None, description="Health assessments only: the SDQ total difficulties score, 0 to 40")
+    sdq_reason: str = Field("", description="Health assessments only: why there is no SDQ score, SDQ1 to SDQ5")
 
 
 class CheckRecordedOut(Schema):
@@ -434,6 +436,42 @@ def record_check(request: HttpRequest, child_id: str, payload: CheckIn) -> Any:
     except ValidationError as error:
         return Status(422, validation_errors(error))
     return Status(201, {"kind": payload.kind, "on": payload.on, "checks": _checks(child)})
+
+
+class OutcomeEventIn(Schema):
+    kind: str = Field(description="substance_misuse, conviction, final_warning or reprimand")
+    happened_on: dt.date
+    intervention_received: bool | None = Field(None, description="Substance misuse only: required")
+    intervention_offered: bool | None = Field(None, description="Substance misuse only: required when not received")
+
+
+class OutcomeEventOut(Schema):
+    id: int
+    kind: str
+    happened_on: dt.date
+    intervention_received: bool | None
+    intervention_offered: bool | None
+
+
+@router.get("/children/{child_id}/outcome-events", response={200: list[OutcomeEventOut], 404: ErrorOut},
+            summary="A child's substance misuse problems, convictions, final warnings and reprimands, newest first")
+def list_outcome_events(request: HttpRequest, child_id: str) -> Any:
+    return list(_child(request, child_id, "api:list_outcome_events").outcome_events.all())
+
+
+@router.post("/children/{child_id}/outcome-events", response={201: OutcomeEventOut, 403: ErrorOut, 404: ErrorOut,
+                                                              422: ErrorOut},
+             summary="Record a substance misuse problem identified, or a conviction, final warning or reprimand")
+def record_outcome_event(request: HttpRequest, child_id: str, payload: OutcomeEventIn) -> Any:
+    child = _child(request, child_id, "api:record_outcome_event")
+    try:
+        event = services.outcome_event_record(actor=request.auth, child=child, today=timezone.localdate(),
+                                              request_id=_rid(request), via="api", **payload.dict())
+    except PermissionDenied as error:
+        return _forbidden(error)
+    except ValidationError as error:
+        return Status(422, validation_errors(error))
+    return Status(201, event)
 
 
 class ParentIn(Schema):

@@ -61,6 +61,7 @@ api.add_router("/leaving-care", leaving_care_router)
 api.add_router("/forecasts", "harbour.api.forecasts.router")
 api.add_router("/documents", "harbour.api.documents.router")
 api.add_router("/returns", return_facts_router)
+api.add_router("/returns", "harbour.api.returns.router")
 api.add_router("/performance", "harbour.api.performance.router")
 api.add_router("/board", "harbour.api.board.router")
 

@@ -22,6 +22,7 @@ from harbour.domain.timescales import leaving_care_status
 from harbour.domain.types import Period
 from harbour.referrals.services_arrival import open_arrival_tasks
 from harbour.returns import selectors as return_selectors
+from harbour.returns.models import PreviousPermanence
 
 from . import rectification, selectors, services
 from .forms import (
@@ -146,6 +147,8 @@ def child_legal(request: HttpRequest, child_id: Any) -> HttpResponse:
         "child": child,
         "legal_statuses": list(LegalStatusPeriod.objects.filter(child=child)),
         "periods": list(PeriodLookedAfter.objects.filter(child=child)),
+        # Asked when the child comes into care, for the SSDA903 PrevPerm file.
+        "previous_permanence": PreviousPermanence.objects.filter(child=child).first(),
         "child_nav": child_nav(child, "children:legal"),
         "may_edit": access.may_edit_child(request.user),
     })

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from harbour.core.calendar import council_calendar
 from harbour.domain.nts import transfer_clock
+from harbour.returns.models import PreviousPermanence
 
 from . import services_arrival as services
 from .forms_arrival import ArrivalForm, PlacementConfirmForm
@@ -158,6 +159,8 @@ def arrival_done(request: HttpRequest, referral_id: Any) -> HttpResponse:
         "may_complete": {task.pk for task in tasks if services.may_complete_task(request.user, task)},
         "funding": funding,
         "money": services.money,
+        # The child has come into care: the SSDA903 PrevPerm file asks whether they had an order before.
+        "previous_permanence": PreviousPermanence.objects.filter(child=referral.child).first(),
     }
     return render(request, "referrals/arrival_done.html", context)
 

@@ -32,7 +32,7 @@ from harbour.domain.timescales import LeavingCareStatus
 from harbour.domain.types import Period
 from harbour.leaving_care.models import AdviserContact
 from harbour.placements.models import Placement
-from harbour.reviews.models import HealthAssessment, Review
+from harbour.reviews.models import HealthAssessment, OutcomeEvent, Review
 from harbour.uasc.models import MissingEpisode
 
 from . import files
@@ -133,6 +133,7 @@ class _Facts:
     placements: dict[Any, list[Any]]
     reviews: dict[Any, list[Any]]
     health: dict[Any, list[Any]]
+    outcomes: dict[Any, list[Any]]
     missing: dict[Any, list[Any]]
     social_workers: dict[Any, list[Any]]
     contacts: dict[Any, list[Any]]
@@ -168,6 +169,7 @@ def _read_facts(year: CollectionYear, children: QuerySet[Child]) -> _Facts:
             Review.objects.filter(child__in=candidates, held_on__range=(year.start, year.end)).order_by("held_on")
         ),
         health=_by_child(HealthAssessment.objects.filter(child__in=candidates, assessed_on__lte=year.end)),
+        outcomes=_by_child(OutcomeEvent.objects.filter(child__in=candidates, happened_on__range=(year.start, year.end))),
         missing=_by_child(MissingEpisode.objects.filter(child__in=candidates, started_on__lte=year.end)),
         social_workers=_by_child(Allocation.objects.filter(
             child__in=candidates, kind=Allocation.Kind.SOCIAL_WORKER, start__lte=year.end,
@@ -223,9 +225,10 @@ def _looked_after_rows(result: Return, child: Child, code: str, facts: _Facts, *
     year, born = result.year, date_903(child.date_of_birth)
     short_breaks = any(s.legal_status in SHORT_BREAK_STATUSES and year.includes(s.start, s.end)
                        for s in facts.statuses[child.id])
-    oc2 = files.oc2_row(code=code, born=born, year=year,
+    oc2 = files.oc2_row(code=code, born=born, date_of_birth=child.date_of_birth, year=year,
                         periods=[Period(p.start, p.end) for p in facts.periods[child.id]],
-                        short_breaks=short_breaks, health_assessments=facts.health[child.id])
+                        short_breaks=short_breaks, health_assessments=facts.health[child.id],
+                        outcome_events=facts.outcomes[child.id])
     if oc2 is not None and child.date_of_birth is not None:
         oc2["HEALTH_CHECK"] = health_check_for_under_fives(
             child.date_of_birth, year, [a.assessed_on for a in facts.health[child.id]])

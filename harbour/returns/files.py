@@ -11,6 +11,13 @@ from datetime import date
 from typing import Any
 
 from harbour.domain.leaving_care import oc3_contact_for
+from harbour.domain.oc2 import (
+    SdqRecorded,
+    SubstanceMisuseFacts,
+    oc2_convicted,
+    oc2_sdq,
+    oc2_substance_misuse,
+)
 from harbour.domain.ssda903 import CollectionYear, date_903
 from harbour.domain.ssda903_cohorts import (
     continuously_looked_after,
@@ -32,22 +39,31 @@ def uasc_row(*, code: str, born: str, sex: str, duc: str) -> Row:
     return {"CHILD": code, "SEX": sex, "DOB": born, "DUC": duc}
 
 
-def oc2_row(*, code: str, born: str, year: CollectionYear, periods: Sequence[Period], short_breaks: bool,
-            health_assessments: Iterable[Any]) -> Row | None:
+def oc2_row(*, code: str, born: str, date_of_birth: date | None, year: CollectionYear, periods: Sequence[Period],
+            short_breaks: bool, health_assessments: Iterable[Any], outcome_events: Iterable[Any]) -> Row | None:
     """OC2, for a child looked after continuously for 12 months at 31 March: the health assessment,
-    dental check and immunisations from the health assessments recorded. Harbour records no SDQ,
-    conviction, under-5 health check or substance misuse, so those are blank."""
+    dental check, immunisations and SDQ from the health assessments recorded; substance misuse and
+    convictions from the child's outcome events (harbour.domain.oc2). Harbour records no under-5
+    health check, so HEALTH_CHECK is blank."""
     if not continuously_looked_after(periods, year, short_breaks_in_year=short_breaks):
         return None
+    health_assessments = list(health_assessments)
+    events = list(outcome_events)
+    sdq_score, sdq_reason = ("", "") if date_of_birth is None else oc2_sdq(date_of_birth, year, (
+        SdqRecorded(a.assessed_on, a.sdq_score, a.sdq_reason) for a in health_assessments))
+    misuse, received, offered = oc2_substance_misuse(year, (
+        SubstanceMisuseFacts(e.happened_on, bool(e.intervention_offered), bool(e.intervention_received))
+        for e in events if e.kind == "substance_misuse"))
+    convicted = oc2_convicted(date_of_birth, year, (e.happened_on for e in events if e.kind != "substance_misuse"))
     assessments = sorted((a for a in health_assessments if a.assessed_on <= year.end), key=lambda a: a.assessed_on)
     in_year = [a for a in assessments if a.assessed_on >= year.start]
     dental = any(a.dental_check_on and year.start <= a.dental_check_on <= year.end for a in assessments)
     immunised = assessments[-1].immunisations_up_to_date if assessments else None
     return {
-        "CHILD": code, "DOB": born, "SDQ_SCORE": "", "SDQ_REASON": "", "CONVICTED": "", "HEALTH_CHECK": "",
-        "IMMUNISATIONS": "" if immunised is None else str(int(immunised)),
+        "CHILD": code, "DOB": born, "SDQ_SCORE": sdq_score, "SDQ_REASON": sdq_reason, "CONVICTED": convicted,
+        "HEALTH_CHECK": "", "IMMUNISATIONS": "" if immunised is None else str(int(immunised)),
         "TEETH_CHECK": str(int(dental)), "HEALTH_ASSESSMENT": str(int(bool(in_year))),
-        "SUBSTANCE_MISUSE": "", "INTERVENTION_RECEIVED": "", "INTERVENTION_OFFERED": "",
+        "SUBSTANCE_MISUSE": misuse, "INTERVENTION_RECEIVED": received, "INTERVENTION_OFFERED": offered,
     }
 
 
@@ -75,8 +91,9 @@ def missing_rows(*, code: str, born: str, year: CollectionYear, episodes: Iterab
 
 def sw_episode_rows(*, code: str, born: str, year: CollectionYear, allocations: Sequence[Any]) -> list[Row]:
     """SWEpisodes: the allocated social workers in the year, oldest first. SW_ID is the worker's
-    Social Work England number or XXXX. SW_REASON is FCONTA for the child's first social worker;
-    Harbour does not record why a social worker changed, so a later one's reason is blank."""
+    Social Work England number or XXXX. SW_REASON is FCONTA for the child's first social worker,
+    and for a later one the reason recorded when the allocation changed (blank when none was, so
+    that the validator asks: rule SW13STG1)."""
     ordered = sorted(allocations, key=lambda a: a.start)
     rows = []
     for index, allocation in enumerate(ordered):
@@ -85,7 +102,7 @@ def sw_episode_rows(*, code: str, born: str, year: CollectionYear, allocations: 
         rows.append({
             "CHILD": code, "DOB": born, "SW_ID": social_worker_id(allocation.worker.social_work_england_number),
             "SW_DECOM": date_903(allocation.start), "SW_DEC": date_903(end_in_year(allocation.end, year)),
-            "SW_REASON": FIRST_CONTACT if index == 0 else "",
+            "SW_REASON": FIRST_CONTACT if index == 0 else allocation.change_reason,
         })
     return rows
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,13 +17,16 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from harbour.accounts import access
 from harbour.accounts.access import children_visible_to
 from harbour.audit.services import record_event
+from harbour.children.forms import apply_service_errors
+from harbour.children.views import child_nav
 from harbour.domain.ssda903 import CollectionYear
 
-from . import selectors, services
-from .forms import RunReturnForm
-from .models import ReturnRun
+from . import permanence, selectors, services
+from .forms import PreviousPermanenceForm, RunReturnForm
+from .models import PreviousPermanence, ReturnRun
 
 
 def _require_role(request: HttpRequest) -> None:
@@ -73,8 +77,43 @@ def run_download(request: HttpRequest, run_id: Any) -> HttpResponse:
 
 
 app_name = "returns"
+@login_required
+@require_http_methods(["GET", "POST"])
+def previous_permanence(request: HttpRequest, child_id: Any) -> HttpResponse:
+    """Whether the child had a previous permanence order: asked when they come into care (PrevPerm)."""
+    if access.is_partner(request.user):
+        raise Http404("No child found")
+    route = request.resolver_match.view_name if request.resolver_match else request.path
+    child = access.access_child(request.user, child_id, route=route, request_id=getattr(request, "request_id", ""),
+                                purpose="edit" if request.method == "POST" else "")
+    may_edit = access.may_edit_child(request.user)
+    recorded = PreviousPermanence.objects.filter(child=child).first()
+    initial = {"order": recorded.order, "local_authority": recorded.local_authority,
+               "made_on": recorded.made_on} if recorded else {}
+    form = PreviousPermanenceForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST":
+        if not may_edit:
+            raise Http404("No page found")
+        if form.is_valid():
+            try:
+                permanence.previous_permanence_record(
+                    actor=request.user, child=child, order=form.cleaned_data["order"],
+                    local_authority=form.cleaned_data.get("local_authority") or "",
+                    made_on=form.cleaned_data.get("made_on"), today=timezone.localdate(),
+                    request_id=getattr(request, "request_id", ""))
+            except ValidationError as error:
+                apply_service_errors(form, error)
+            else:
+                return redirect("children:legal", child.pk)
+    return render(request, "returns/previous_permanence.html", {
+        "child": child, "form": form, "recorded": recorded, "may_edit": may_edit,
+        "came_into_care_on": permanence.came_into_care_on(child), "child_nav": child_nav(child, "children:legal"),
+    }, status=422 if form.errors else 200)
+
+
 urlpatterns = [
     path("", overview, name="overview"),
     path("runs/<uuid:run_id>/", run_detail, name="run"),
     path("runs/<uuid:run_id>/download/", run_download, name="download"),
+    path("children/<uuid:child_id>/previous-permanence/", previous_permanence, name="previous_permanence"),
 ]

@@ -10,8 +10,9 @@ from django import forms
 
 from harbour.accounts.models import Role, User
 from harbour.core.forms import GovukDateField, GovukForm
+from harbour.domain.oc2 import SDQ_REASONS
 
-from .models import AuditArea, AuditRating, LateReviewReason, Review
+from .models import AuditArea, AuditRating, LateReviewReason, OutcomeEvent, Review
 from .services import ActionInput
 
 REVIEW_ACTION_ROWS = 3
@@ -167,12 +168,43 @@ class CheckForm(GovukForm):
         label="Health assessments: are the child's immunisations up to date? (optional)", required=False,
         choices=YES_NO, widget=forms.RadioSelect,
     )
+    sdq_score = forms.IntegerField(
+        label="Health assessments: Strengths and Difficulties Questionnaire (SDQ) score (optional)", required=False,
+        help_text="The total difficulties score, from 0 to 40", widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+        error_messages={"invalid": "SDQ score must be a whole number between 0 and 40"},
+    )
+    sdq_reason = forms.ChoiceField(
+        label="Health assessments: if there is no SDQ score, why not? (optional)", required=False,
+        choices=[("", "There is a score, or the SDQ is still to do")] + list(SDQ_REASONS.items()),
+    )
 
     def service_arguments(self) -> dict[str, Any]:
         data = self.cleaned_data
         return {"kind": data["kind"], "on": data["on"], "seen_alone": _yes_no(data.get("seen_alone")),
                 "dental_check_on": data.get("dental_check_on"),
-                "immunisations_up_to_date": _yes_no(data.get("immunisations_up_to_date"))}
+                "immunisations_up_to_date": _yes_no(data.get("immunisations_up_to_date")),
+                "sdq_score": data.get("sdq_score"), "sdq_reason": data.get("sdq_reason") or ""}
+
+
+class OutcomeEventForm(GovukForm):
+    kind = forms.ChoiceField(label="What happened?", widget=forms.RadioSelect, choices=OutcomeEvent.Kind.choices,
+                             error_messages={"required": "Select what happened"})
+    happened_on = GovukDateField(label="Date", past_or_today=True,
+                                 help_text="The day it was identified, or of the conviction, warning or reprimand. "
+                                           "For example, 27 11 2026",
+                                 error_messages={"required": "Enter the date"})
+    intervention_received = forms.ChoiceField(
+        label="Substance misuse: did the child receive an intervention for it?", required=False, choices=YES_NO,
+        widget=forms.RadioSelect)
+    intervention_offered = forms.ChoiceField(
+        label="Substance misuse: if not, was an intervention offered?", required=False, choices=YES_NO,
+        widget=forms.RadioSelect)
+
+    def service_arguments(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {"kind": data["kind"], "happened_on": data["happened_on"],
+                "intervention_received": _yes_no(data.get("intervention_received")),
+                "intervention_offered": _yes_no(data.get("intervention_offered"))}
 
 
 class InvitationForm(GovukForm):

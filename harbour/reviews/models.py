@@ -10,6 +10,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from harbour.domain.oc2 import SDQ_REASONS
+
 
 class Review(models.Model):
     class Participation(models.TextChoices):
@@ -92,9 +94,39 @@ class HealthAssessment(models.Model):
     assessed_on = models.DateField()
     dental_check_on = models.DateField(null=True, blank=True)
     immunisations_up_to_date = models.BooleanField(null=True)
+    # The Strengths and Difficulties Questionnaire is done with the annual health assessment
+    # (statutory guidance on promoting the health of looked-after children, 2015): a score or why not.
+    sdq_score = models.PositiveSmallIntegerField(null=True, blank=True, help_text="SDQ total difficulties, 0 to 40.")
+    sdq_reason = models.CharField(max_length=4, blank=True, choices=list(SDQ_REASONS.items()),
+                                  help_text="Why there is no SDQ score.")
 
     class Meta:
         ordering = ["-assessed_on"]
+
+
+class OutcomeEvent(models.Model):
+    """Something that happened to a looked-after child that the OC2 file counts for the year: a
+    substance misuse problem identified (and the intervention offered or received), or a conviction,
+    final warning or reprimand (reference 4.7)."""
+
+    class Kind(models.TextChoices):
+        SUBSTANCE_MISUSE = "substance_misuse", "Substance misuse problem identified"
+        CONVICTION = "conviction", "Convicted"
+        FINAL_WARNING = "final_warning", "Final warning"
+        REPRIMAND = "reprimand", "Reprimand"
+
+    child = models.ForeignKey("children.Child", on_delete=models.CASCADE, related_name="outcome_events")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    happened_on = models.DateField()
+    intervention_offered = models.BooleanField(null=True, blank=True,
+                                               help_text="Substance misuse only: an intervention was offered.")
+    intervention_received = models.BooleanField(null=True, blank=True,
+                                                help_text="Substance misuse only: an intervention was received.")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-happened_on"]
+        indexes = [models.Index(fields=["child", "happened_on"])]
 
 
 class PersonalEducationPlan(models.Model):

@@ -25,6 +25,7 @@ from harbour.core.calendar import council_calendar
 from harbour.core.outbox import queue_email
 from harbour.domain.deadlines import Deadline
 from harbour.domain.formatting import long_date
+from harbour.domain.oc2 import sdq_errors
 from harbour.domain.review_rules import (
     DISPUTE_STAGES,
     escalation_error,
@@ -40,6 +41,7 @@ from .models import (
     CaseAudit,
     HealthAssessment,
     LateReviewReason,
+    OutcomeEvent,
     PersonalEducationPlan,
     QualityAction,
     Review,
@@ -347,16 +349,20 @@ def check_record(
     seen_alone: bool | None = None,
     dental_check_on: dt.date | None = None,
     immunisations_up_to_date: bool | None = None,
+    sdq_score: int | None = None,
+    sdq_reason: str = "",
     today: dt.date,
     request_id: str = "",
     via: str = "web",
 ) -> Any:
-    """Record a statutory visit, a health assessment (with the dental check and immunisations), a
-    PEP review or an agreed care plan. The clocks follow from it through the deadlines engine.
+    """Record a statutory visit, a health assessment (with the dental check, immunisations and the
+    Strengths and Difficulties Questionnaire), a PEP review or an agreed care plan. The clocks follow
+    from it through the deadlines engine; the SSDA903 OC2 file reads the SDQ from it.
 
     Refused: a date in the future, or outside every period the child was looked after (a health
     assessment may be up to 3 months before: SI 2010/959 reg 7, reference.md 2.4), the same check
-    twice on one day, a dental check after today."""
+    twice on one day, a dental check after today, an SDQ that is not a score from 0 to 40 or a
+    reason (harbour.domain.oc2.sdq_errors), an SDQ with anything but a health assessment."""
     if not may_record_checks(actor):
         raise PermissionDenied("Only the child's social worker, their team leader or manager may record checks")
     if kind not in CHECK_MODELS:
@@ -376,14 +382,78 @@ def check_record(
         errors["on"] = f"A {words} on {long_date(on)} is already recorded"
     if dental_check_on is not None and dental_check_on > today:
         errors["dental_check_on"] = "Date of the dental check must be today or in the past"
+    sdq_reason = sdq_reason.strip().upper()
+    if kind == "health_assessment":
+        errors |= sdq_errors(score=sdq_score, reason=sdq_reason, date_of_birth=child.date_of_birth, on=on)
+    elif sdq_score is not None or sdq_reason:
+        errors["sdq_score"] = "Record an SDQ with a health assessment"
     if errors:
         raise ValidationError(errors)
     extra: dict[str, Any] = {}
     if kind == "visit":
         extra = {"visitor": actor, "seen_alone": seen_alone}
     elif kind == "health_assessment":
-        extra = {"dental_check_on": dental_check_on, "immunisations_up_to_date": immunisations_up_to_date}
+        extra = {"dental_check_on": dental_check_on, "immunisations_up_to_date": immunisations_up_to_date,
+                 "sdq_score": sdq_score, "sdq_reason": sdq_reason}
     with transaction.atomic():
         row = model.objects.create(child=child, **{field: on}, **extra)
         record_change(actor=actor, action="create", instance=row, child_id=child.pk, request_id=request_id, via=via)
     return row
+
+
+# --- Substance misuse and convictions (SSDA903 OC2) ------------------------------------------
+
+OUTCOME_WORDS = {
+    OutcomeEvent.Kind.SUBSTANCE_MISUSE: "the substance misuse problem was identified",
+    OutcomeEvent.Kind.CONVICTION: "the conviction",
+    OutcomeEvent.Kind.FINAL_WARNING: "the final warning",
+    OutcomeEvent.Kind.REPRIMAND: "the reprimand",
+}
+
+
+def outcome_event_errors(*, kind: str, happened_on: dt.date | None, intervention_offered: bool | None,
+                         intervention_received: bool | None, today: dt.date) -> dict[str, str]:
+    """What is wrong with a substance misuse problem or a conviction as typed, by field.
+
+    A substance misuse problem says whether an intervention was received and, when not, whether one
+    was offered (OC2 asks for both: rules 159 and 192); a conviction, final warning or reprimand has
+    neither."""
+    if kind not in OutcomeEvent.Kind.values:
+        return {"kind": "Select what happened"}
+    words = OUTCOME_WORDS[OutcomeEvent.Kind(kind)]
+    errors: dict[str, str] = {}
+    if happened_on is None:
+        errors["happened_on"] = f"Enter the date {words}"
+    elif happened_on > today:
+        errors["happened_on"] = f"Date {words} must be today or in the past"
+    if kind == OutcomeEvent.Kind.SUBSTANCE_MISUSE:
+        if intervention_received is None:
+            errors["intervention_received"] = "Select yes if the child received an intervention"
+        elif not intervention_received and intervention_offered is None:
+            errors["intervention_offered"] = "Select yes if the child was offered an intervention"
+    elif intervention_offered is not None or intervention_received is not None:
+        errors["intervention_received"] = "Interventions are recorded only for a substance misuse problem"
+    return errors
+
+
+def outcome_event_record(*, actor: User, child: Child, kind: str, happened_on: dt.date | None,
+                         intervention_offered: bool | None = None, intervention_received: bool | None = None,
+                         today: dt.date, request_id: str = "", via: str = "web") -> OutcomeEvent:
+    """Record a substance misuse problem identified, or a conviction, final warning or reprimand, as
+    it happens; OC2 derives SUBSTANCE_MISUSE, the interventions and CONVICTED for the year from them."""
+    if not may_record_checks(actor):
+        raise PermissionDenied("Only the child's social worker, their team leader or manager may record this")
+    errors = outcome_event_errors(kind=kind, happened_on=happened_on, intervention_offered=intervention_offered,
+                                  intervention_received=intervention_received, today=today)
+    if errors:
+        raise ValidationError(errors)
+    misuse = kind == OutcomeEvent.Kind.SUBSTANCE_MISUSE
+    with transaction.atomic():
+        event = OutcomeEvent.objects.create(
+            child=child, kind=kind, happened_on=happened_on, recorded_by=actor,
+            intervention_received=intervention_received if misuse else None,
+            # Offered is implied by received; OC2 leaves it blank then (rule 158).
+            intervention_offered=(True if intervention_received else intervention_offered) if misuse else None,
+        )
+        record_change(actor=actor, action="create", instance=event, child_id=child.pk, request_id=request_id, via=via)
+    return event

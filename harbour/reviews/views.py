@@ -33,7 +33,14 @@ from harbour.domain.review_rules import (
 
 from . import selectors, services
 from . import services_invitations as invitations
-from .forms import CaseAuditForm, CheckForm, InvitationForm, ResponseForm, ReviewForm
+from .forms import (
+    CaseAuditForm,
+    CheckForm,
+    InvitationForm,
+    OutcomeEventForm,
+    ResponseForm,
+    ReviewForm,
+)
 from .models import QualityAction, ReviewInvitation
 from .navigation import MEASURE_ROLES
 
@@ -353,6 +360,32 @@ def quality_report(request: HttpRequest) -> HttpResponse:
     })
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def outcome_events(request: HttpRequest, child_id: Any) -> HttpResponse:
+    """Substance misuse problems and convictions, final warnings or reprimands, as they happen:
+    the facts OC2 counts for the year (harbour.domain.oc2)."""
+    child = _open(request, child_id, purpose="edit" if request.method == "POST" else "")
+    may_record = services.may_record_checks(request.user)
+    form = OutcomeEventForm(request.POST or None)
+    if request.method == "POST":
+        if not may_record:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.outcome_event_record(actor=request.user, child=child, today=timezone.localdate(),
+                                              request_id=_rid(request), **form.service_arguments())
+            except ValidationError as error:
+                apply_service_errors(form, error)
+            else:
+                return redirect("reviews:outcomes", child.pk)
+    return render(request, "reviews/outcome_events.html", {
+        "child": child, "form": form, "may_record": may_record,
+        "events": list(child.outcome_events.select_related("recorded_by")),
+        "child_nav": child_nav(child, "reviews:child"),
+    }, status=422 if form.errors else 200)
+
+
 urlpatterns = [
     path("", reviews_due, name="due"),
     path("calendar/", iro_calendar, name="calendar"),
@@ -360,6 +393,7 @@ urlpatterns = [
     path("child/<uuid:child_id>/record/", record_review, name="record"),
     path("child/<uuid:child_id>/audit/", audit_case_file, name="audit"),
     path("child/<uuid:child_id>/check/", record_check, name="check"),
+    path("child/<uuid:child_id>/substance-misuse-and-offending/", outcome_events, name="outcomes"),
     path("child/<uuid:child_id>/invite/", invite, name="invite"),
     path("invitations/<int:invitation_id>/letter/", invitation_letter, name="letter"),
     path("actions/", actions, name="actions"),

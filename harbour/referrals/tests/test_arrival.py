@@ -506,6 +506,8 @@ def test_the_arrival_form_records_the_arrival_and_shows_the_outcome(page_referra
     assert "Transfer made within 5 working days" in done
     assert "Refer for immigration legal advice" in done and "Request the initial health assessment" in done
     assert "No Home Office rate recorded for 17 November 2026 — add the rate in force to claim" in done
+    # Coming into care: the page asks for the previous permanence the SSDA903 return needs.
+    assert f"/returns/children/{page_referral.child.pk}/previous-permanence/" in done
     # Once recorded, the form sends people to what was recorded.
     assert client.get(url)["Location"] == f"/referrals/{page_referral.pk}/arrival/done/"
 

@@ -39,6 +39,7 @@ from harbour.domain.types import Period
 from harbour.forecasting.demo_history import write_history
 from harbour.leaving_care.demo import seed_journey
 from harbour.reporting.demo import seed_nts_history
+from harbour.returns.demo import seed_return_facts
 from harbour.reviews.demo import seed_reviews
 
 DEMO_PASSWORD = "harbour-demo-2026"  # only for the made-up demo council; printed with the sign-ins
@@ -1254,6 +1255,7 @@ def write_plan(plan: CouncilPlan) -> dict[str, int]:
     counts.update(seed_nts_history(users=users, today=plan.today, seed=plan.seed))
     counts.update(write_history(users=users, today=plan.today, seed=plan.seed, children=len(plan.children)))
     counts.update(complete_return_coding(today=plan.today, seed=plan.seed))
+    counts.update(seed_return_facts(today=plan.today))
     return counts
 
 
