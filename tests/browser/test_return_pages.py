@@ -22,9 +22,10 @@ from .test_keyboard import tab_through
 @pytest.fixture
 def nasrin(make_user: Any, make_child: Any, settings: Any) -> Any:
     """A girl of 15 whose review is coded PN0 (under 4): the DfE's rule 440 fails on it."""
-    from harbour.accounts.models import Role
+    from harbour.accounts.models import Allocation, Role
     from harbour.children import services
     from harbour.placements.models import Placement
+    from harbour.returns.models import PreviousPermanence
     from harbour.reviews.models import Review
 
     settings.HARBOUR_LA_ONS_CODE = "E08000035"  # the real postcodes below are in Leeds
@@ -37,6 +38,10 @@ def nasrin(make_user: Any, make_child: Any, settings: Any) -> Any:
     Placement.objects.create(child=child, start=start, placement_type="U6", place_provider="PR1", urn="SC123456",
                              carer_or_provider="Rahimi", postcode="LS2 7EW", home_postcode="LS1 4AB")
     Review.objects.create(child=child, held_on=dt.date(2025, 7, 4), participation="PN0")
+    # What the return asks of a child who comes into care: a social worker from that day (make_child
+    # allocates from today) and whether a permanence order came before (none).
+    Allocation.objects.filter(child=child, kind=Allocation.Kind.SOCIAL_WORKER).update(start=start)
+    PreviousPermanence.objects.create(child=child, order=PreviousPermanence.Order.NONE)
     return child
 
 
