@@ -19,6 +19,7 @@ from harbour.domain.ages import birthday
 __all__ = [
     "COLUMNS",
     "FIRST_IMPORT_YEAR",
+    "HARBOUR_RULES",
     "REASONS_CEASED",
     "VALIDATOR_YEARS",
     "CollectionYear",
@@ -29,6 +30,7 @@ __all__ = [
     "ChildInReturn",
     "known_false_positive",
     "parse_date_903",
+    "reviews_outside_care",
     "valid_places",
 ]
 
@@ -216,3 +218,42 @@ def known_false_positive(
     if rule == "1016" and child.date_of_birth is not None and birthday(child.date_of_birth, 18) == year.end:
         return KnownFalsePositive(rule, "The validator treats a young person whose 18th birthday is 31 March as 17.")
     return None
+
+
+# Harbour's own checks, for what the DfE's guide requires and csc-validator-be-903 (0.1.17) does
+# not check; each is reported like a validator rule, under a code the DfE does not use.
+REVIEW_OUTSIDE_CARE = "H01"
+HARBOUR_RULES: Mapping[str, str] = {
+    REVIEW_OUTSIDE_CARE: "The review is dated outside the child's periods of care in the return: check the date "
+                         "of the review, or the dates the child started or stopped being looked after",
+}
+
+
+def reviews_outside_care(reviews: Sequence[Mapping[str, str]],
+                         episodes: Sequence[Mapping[str, str]]) -> list[int]:
+    """The positions in ``reviews`` (one child's Reviews rows) of the reviews dated outside every
+    one of the child's episodes (``episodes``, their Episodes rows; an episode with no DEC is still
+    open), from the day it started to the day it ended, both counted.
+
+    A review is a review of a looked-after child's case (SI 2010/959 regs 32 and 33 [primary]), and
+    the return's Reviews file holds the reviews of children looked after in the year (DfE SSDA903
+    guide, reference 4.4); a review outside every episode means a wrong review date or a wrong
+    period of care. Rows whose dates cannot be read are left to the validator's date rules (166).
+    """
+    spans: list[tuple[date, date | None]] = []
+    for episode in episodes:
+        try:
+            start = parse_date_903(episode.get("DECOM", ""))
+            end = parse_date_903(episode["DEC"]) if episode.get("DEC", "").strip() else None
+        except ValueError:
+            return []  # unreadable episodes: the validator's rules report them, and nothing here is sure
+        spans.append((start, end))
+    outside = []
+    for position, review in enumerate(reviews):
+        try:
+            held = parse_date_903(review.get("REVIEW", ""))
+        except ValueError:
+            continue
+        if not any(start <= held and (end is None or held <= end) for start, end in spans):
+            outside.append(position)
+    return outside

@@ -19,11 +19,14 @@ from django.conf import settings
 
 from harbour.core.csv_export import read_csv
 from harbour.domain.ssda903 import (
+    HARBOUR_RULES,
+    REVIEW_OUTSIDE_CARE,
     VALIDATOR_YEARS,
     ChildInReturn,
     CollectionYear,
     known_false_positive,
     parse_date_903,
+    reviews_outside_care,
 )
 
 BRIDGE = Path(__file__).with_name("validator_bridge.py")
@@ -67,8 +70,9 @@ class ValidationResult:
         return not self.errors
 
 
-def _read_rows(directory: Path) -> dict[str, list[dict[str, str]]]:
-    """Every CSV's rows by table name, the table known by its columns as the validator knows it."""
+def _read_rows(directory: Path, names: dict[str, str] | None = None) -> dict[str, list[dict[str, str]]]:
+    """Every CSV's rows by table name, the table known by its columns as the validator knows it;
+    ``names``, when given, is filled with each table's file name."""
     from harbour.domain.ssda903 import COLUMNS
 
     tables: dict[str, list[dict[str, str]]] = {}
@@ -77,7 +81,26 @@ def _read_rows(directory: Path) -> dict[str, list[dict[str, str]]]:
         table = next((name for name, wanted in COLUMNS.items() if set(wanted) == set(header)), None)
         if table:
             tables[table] = [row for _line, row in rows]
+            if names is not None:
+                names[table] = path.name
     return tables
+
+
+def harbour_checks(tables: dict[str, list[dict[str, str]]], names: dict[str, str]) -> list[Finding]:
+    """Harbour's own checks (harbour.domain.ssda903.HARBOUR_RULES) on the files as written: what the
+    DfE's guide asks and the validator does not check."""
+    episodes: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for row in tables.get("Episodes", []):
+        episodes[row.get("CHILD", "")].append(row)
+    reviews: dict[str, list[tuple[int, dict[str, str]]]] = defaultdict(list)
+    for line, row in enumerate(tables.get("Reviews", []), start=2):  # the header is line 1
+        reviews[row.get("CHILD", "")].append((line, row))
+    found = []
+    for child, rows in reviews.items():
+        for position in reviews_outside_care([row for _line, row in rows], episodes.get(child, [])):
+            found.append(Finding(REVIEW_OUTSIDE_CARE, HARBOUR_RULES[REVIEW_OUTSIDE_CARE], ("REVIEW",), "Reviews",
+                                 names.get("Reviews", ""), rows[position][0], child))
+    return found
 
 
 def _children(tables: dict[str, list[dict[str, str]]], previous_loaded: bool) -> dict[str, ChildInReturn]:
@@ -122,7 +145,8 @@ def validate_return(
         last_line = (done.stderr.strip().splitlines() or ["no message"])[-1]
         raise ValidatorUnavailable(f"The validator failed: {last_line}")
     report = json.loads(done.stdout)
-    tables = _read_rows(directory)
+    names: dict[str, str] = {}
+    tables = _read_rows(directory, names)
     children = _children(tables, previous is not None)
     result = ValidationResult(year, crashed=report["crashed"], skipped=report["skipped"], ran=report["ran"])
     for item in report["errors"]:
@@ -139,5 +163,7 @@ def validate_return(
             )
         else:
             result.errors.append(finding)
+    result.errors += harbour_checks(tables, names)
+    result.ran += sorted(HARBOUR_RULES)
     result.errors.sort(key=lambda f: (f.file, f.row, f.rule))
     return result

@@ -160,3 +160,30 @@ def test_known_false_positives(rule: str, ending: int, child: r.ChildInReturn, k
     assert (result is not None) is known
     if result:
         assert result.rule == rule and result.reason
+
+
+def _episode(decom: str, dec: str = "") -> dict[str, str]:
+    return {"DECOM": decom, "DEC": dec}
+
+
+def _review(held: str) -> dict[str, str]:
+    return {"REVIEW": held}
+
+
+@pytest.mark.parametrize(("reviews", "episodes", "outside"), [
+    ([_review("01/06/2025")], [_episode("01/05/2025")], []),
+    ([_review("01/05/2025")], [_episode("01/05/2025")], []),
+    ([_review("30/04/2025")], [_episode("01/05/2025")], [0]),
+    ([_review("31/07/2025")], [_episode("01/05/2025", "31/07/2025")], []),
+    ([_review("01/08/2025"), _review("02/10/2025")],
+     [_episode("01/05/2025", "31/07/2025"), _episode("01/10/2025")], [0]),
+    ([_review("29/02/2024")], [_episode("28/02/2024", "01/03/2024")], []),
+    ([_review("not a date")], [_episode("01/05/2025")], []),
+    ([_review("01/06/2025")], [], [0]),
+    ([_review("01/06/2025")], [_episode("31/02/2025")], []),
+], ids=["inside-an-open-episode", "on-the-day-care-began", "the-day-before-care-began", "on-the-day-care-ended",
+        "between-two-periods-of-care", "29-february-inside", "unreadable-review-date-left-to-rule-166",
+        "no-episode-at-all", "unreadable-episode-leaves-nothing-sure"])
+def test_reviews_outside_care(reviews: list[dict[str, str]], episodes: list[dict[str, str]],
+                              outside: list[int]) -> None:
+    assert r.reviews_outside_care(reviews, episodes) == outside
