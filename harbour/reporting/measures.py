@@ -54,6 +54,7 @@ from harbour.placements.models import Placement
 from harbour.referrals.models import FundingClaim, Referral
 from harbour.reviews.models import Review
 from harbour.reviews.selectors import DUTY_KINDS, case_view
+from harbour.snapshot.checks import measured_checks
 
 __all__ = [
     "MEASURES",
@@ -148,9 +149,10 @@ def _checks(visible: QuerySet[Child], *, today: dt.date, held_from: dt.date = dt
             ) -> tuple[list[Occurrence], list[ReviewHeld]]:
     """Every review, visit, health assessment and PEP due for the children, with each late review's
     reason, and every review held: the IRO measures' records (as :func:`reviews.selectors.measure_data`
-    reads them), with each child's deadlines remembered between requests (see :func:`_deadlines`)."""
-    view = case_view(visible, today=today, calendar=council_calendar())
-    reasons: dict[tuple[uuid.UUID, dt.date], str] = {}
+    reads them). For the council's today from the measured checks snapshot (harbour.snapshot.checks);
+    for another day from the engine, each child's deadlines remembered (see :func:`_deadlines`)."""
+    now = timezone.now()  # before anything is read: the snapshot's rows are stamped with it
+    reasons: Reasons = {}
     held: list[ReviewHeld] = []
     for child_id, held_on, code, reason in (Review.objects.filter(child_id__in=visible.values("id"),
                                                                   held_on__gte=held_from)
@@ -158,18 +160,46 @@ def _checks(visible: QuerySet[Child], *, today: dt.date, held_from: dt.date = dt
         held.append(ReviewHeld(str(child_id), held_on, code))
         if reason:
             reasons[(child_id, held_on)] = reason
+    # The council's today: each child's checks from the snapshot, worked out again only for the
+    # children changed since (ADR 0012, "Speed"). Another day (a test, a what-if): from scratch.
+    from_checks = _from_snapshot if today == timezone.localdate() else _from_engine
+    return from_checks(visible, today=today, now=now, reasons=reasons, due_between=due_between), held
+
+
+Reasons = dict[tuple[uuid.UUID, dt.date], str]
+
+
+def _from_snapshot(visible: QuerySet[Child], *, today: dt.date, now: dt.datetime, reasons: Reasons,
+                   due_between: tuple[dt.date, dt.date]) -> list[Occurrence]:
+    start, end = (day.isoformat() for day in due_between)  # ISO dates compare as the dates do
     occurrences = []
+    for pk, rows in measured_checks(visible, today=today, now=now, calendar=council_calendar()).items():
+        child_id = str(pk)
+        for due, kind, met in rows[bisect_left(rows, start, key=_due):bisect_right(rows, end, key=_due)]:
+            met_on = None if met is None else dt.date.fromisoformat(met)
+            reason = reasons.get((pk, met_on), "") if met_on else ""
+            occurrences.append(Occurrence(child_id, str(kind), dt.date.fromisoformat(str(due)), met_on, reason))
+    return occurrences
+
+
+def _from_engine(visible: QuerySet[Child], *, today: dt.date, now: dt.datetime, reasons: Reasons,
+                 due_between: tuple[dt.date, dt.date]) -> list[Occurrence]:
     first, last = due_between
-    for pk, timeline in view.timelines.items():
+    occurrences = []
+    for pk, timeline in case_view(visible, today=today, calendar=council_calendar()).timelines.items():
         checks, dues = _deadlines(timeline, today)
         child_id = str(pk)
         for due, kind, met_on in checks[bisect_left(dues, first):bisect_right(dues, last)]:
             reason = reasons.get((pk, met_on), "") if met_on else ""
             occurrences.append(Occurrence(child_id, kind, due, met_on, reason))
-    return occurrences, held
+    return occurrences
 
 
 MEASURED_KINDS = frozenset(kind for kind, _ in REVIEW_MEASURES.values())
+
+
+def _due(check: list[str | None]) -> str:
+    return str(check[0])
 
 
 @lru_cache(maxsize=10_000)

@@ -32,3 +32,23 @@ class ChildDeadlines(models.Model):
     # means the row may be out of date.
     computed_at = models.DateTimeField()
     deadlines = models.JSONField(default=list)
+
+
+class ChecksDay(models.Model):
+    """The day every child's measured checks (below) were last worked out for, and when."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=THE_SNAPSHOT)
+    day = models.DateField()
+    computed_at = models.DateTimeField()
+
+
+class ChildChecks(models.Model):
+    """One child's reviews, visits, health assessments and PEPs over their whole history, as the
+    deadlines engine worked them out on ``day``, for the performance measures (ADR 0012, "Speed"):
+    ``[due, kind, met on or null]`` with ISO dates, by due date. Every child has a row after a
+    rebuild (an empty list: nothing measured)."""
+
+    child = models.OneToOneField("children.Child", on_delete=models.CASCADE, primary_key=True, related_name="+")
+    day = models.DateField()
+    computed_at = models.DateTimeField()
+    checks = models.JSONField(default=list)

@@ -83,3 +83,7 @@ class Command(BaseCommand):
         count = rebuild(today=today, now=now, calendar=council_calendar(), force=True,
                         nts_working_days=CouncilSettings.current().nts_transfer_working_days)
         self.stdout.write(f"Deadline snapshot for {today:%-d %B %Y}: {count} children with something to do")
+        from harbour.snapshot.checks import rebuild_checks
+
+        measured = rebuild_checks(today=today, now=now, calendar=council_calendar(), force=True)
+        self.stdout.write(f"Measured checks for {today:%-d %B %Y}: {measured} children")
