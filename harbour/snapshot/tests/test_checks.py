@@ -29,6 +29,16 @@ pytestmark = pytest.mark.django_db
 LATER = SAFETY_MARGIN + dt.timedelta(minutes=1)
 
 
+@pytest.fixture(autouse=True)
+def default_lists(db: Any) -> None:
+    """The late-review reasons a migration adds: a test that empties the database (transaction=True,
+    the browser tests) takes them away for the tests after it."""
+    from harbour.reviews.defaults import seed_default_lists
+    from harbour.reviews.models import AuditArea
+
+    seed_default_lists(LateReviewReason, AuditArea)
+
+
 def _periods(today: dt.date) -> list[measures.ReportingPeriod]:
     first = today - dt.timedelta(days=730)
     return measures.months_between(first, today) + measures.quarters_between(first, today)
