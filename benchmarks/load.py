@@ -3,10 +3,12 @@
     .venv/bin/python benchmarks/load.py --database postgresql://postgres@127.0.0.1:5432/harbour_load
 
 If the database is empty it first builds the large council into it (benchmarks/large_council.py,
-about six minutes); createdb it beforehand. For each step (by default
-10, 20 and 40 users, 60 seconds each, after the users have signed in) it starts Locust against a
-fresh Gunicorn (`--workers` processes, development settings without DEBUG, the second factor off
-as in the demo, 127.0.0.1 only), then prints the 95th percentile and the failures of each page, and
+about six minutes); createdb it beforehand. It runs the nightly snapshot job (`harbour deadlines
+--snapshot`), then, for each step (by default 10, 20 and 40 users, 60 seconds each after the last
+has arrived; users arrive 2 a second and sign in), it starts Locust against a fresh Gunicorn
+(config/gunicorn.conf.py: Harbour preloaded and warmed up before the workers fork; `--workers`
+processes, development settings without DEBUG, the second factor off as in the demo, 127.0.0.1
+only), then prints the 95th percentile and the failures of each page, and
 at the end the largest step whose every page had a p95 under 500 ms with no failures. It measures;
 it asserts nothing. Everything it starts is stopped when it ends. See README.md.
 """
@@ -54,18 +56,19 @@ def wait_for(url: str, seconds: float = 60) -> None:
     sys.exit(f"Gunicorn did not answer at {url}")
 
 
-def run_step(users: int, *, seconds: int, port: int, workers: int, env: dict[str, str], out: Path) -> list[dict[str, str]]:
+def run_step(users: int, *, seconds: int, port: int, workers: int, spawn_rate: float, env: dict[str, str],
+             out: Path) -> list[dict[str, str]]:
     log = (out / f"gunicorn-{users}.log").open("w")
     server = subprocess.Popen(  # noqa: S603
-        [str(BIN / "gunicorn"), "config.wsgi:application", f"--bind=127.0.0.1:{port}", f"--workers={workers}",
-         "--log-level=warning", "--timeout=60", "--graceful-timeout=5"],
+        [str(BIN / "gunicorn"), "--config=config/gunicorn.conf.py", "config.wsgi:application",
+         f"--bind=127.0.0.1:{port}", f"--workers={workers}", "--log-level=warning", "--graceful-timeout=5"],
         cwd=REPO, env=env, stdout=log, stderr=log, start_new_session=True)
     try:
         wait_for(f"http://127.0.0.1:{port}/accounts/sign-in/")
         prefix = out / f"step-{users}"
-        # Users sign in while they are spawned (10 a second at most); the run time counts from the start.
-        spawn_rate = min(users, 10)
-        run_time = seconds + users // spawn_rate + 5
+        # Users arrive and sign in at `spawn_rate` a second (staff start work over the morning, not in
+        # the same second); the run time counts from the first arrival.
+        run_time = seconds + int(users / spawn_rate) + 5
         subprocess.run(  # noqa: S603
             [str(BIN / "locust"), "-f", str(REPO / "benchmarks" / "locustfile.py"), "--headless",
              f"--host=http://127.0.0.1:{port}", f"--users={users}", f"--spawn-rate={spawn_rate}",
@@ -93,6 +96,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=60, help="How long each step runs (after spawning)")
     parser.add_argument("--workers", type=int, default=3, help="Gunicorn worker processes")
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--spawn-rate", type=float, default=2.0, help="Users arriving (and signing in) a second")
     args = parser.parse_args()
     if not has_children(args.database) or not (REPO / "benchmarks" / ".load" / "users.json").exists():
         print("building the large council first (benchmarks/large_council.py) …", flush=True)
@@ -102,12 +106,15 @@ def main() -> None:
     env["HARBOUR_REQUIRE_TWO_FACTOR"] = "0"
     env["HARBOUR_ALLOWED_HOSTS"] = "127.0.0.1"
     steps = [int(s) for s in args.steps.split(",")]
+    # As the nightly cron does (docs/how-to/deadlines.md): the day's deadline and measured-checks snapshots.
+    subprocess.run([str(BIN / "harbour"), "deadlines", "--snapshot"], cwd=REPO, env=env, check=True)  # noqa: S603
     print(f"{platform.node()}: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}; Gunicorn "
           f"{args.workers} workers; {args.seconds} s per step")
     held = 0
     with tempfile.TemporaryDirectory() as tmp:
         for users in steps:
-            rows = run_step(users, seconds=args.seconds, port=args.port, workers=args.workers, env=env, out=Path(tmp))
+            rows = run_step(users, seconds=args.seconds, port=args.port, workers=args.workers,
+                            spawn_rate=args.spawn_rate, env=env, out=Path(tmp))
             pages = [r for r in rows if r["Name"] != "Aggregated"]
             total = next(r for r in rows if r["Name"] == "Aggregated")
             print(f"\n{users} users: {total['Request Count']} requests, {total['Failure Count']} failures, "

@@ -115,6 +115,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;",
         "transaction_mode": "IMMEDIATE",
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # PostgreSQL compiles any query its planner costs above jit_above_cost to machine code. Harbour's
+    # queries over a large council cross that line and a page spent 2.3 s of 2.9 s compiling a plan
+    # that then ran in half a second (the sufficiency dashboard; benchmarks/README.md). Short
+    # queries, many users: the JIT never pays here.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

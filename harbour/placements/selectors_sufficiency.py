@@ -145,8 +145,13 @@ def _demand(user: Any, today: dt.date) -> list[_Demand]:
         Exists(PlacementRequest.objects.filter(referral=OuterRef("pk")).exclude(
             status=PlacementRequest.Status.CANCELLED)))
     soon_end = today + dt.timedelta(days=rules.ENDING_SOON_DAYS)
+    # Every condition below needs an open request, an open referral or a current placement: finding
+    # those children first, by semi-joins, spares a large council's closed records five subqueries each.
+    candidates = (Q(pk__in=PlacementRequest.objects.filter(status__in=OPEN_REQUEST_STATUSES).values("child_id"))
+                  | Q(pk__in=Referral.objects.filter(status__in=Referral.OPEN).values("child_id"))
+                  | Q(pk__in=_current_placements(today).values("child_id")))
     rows = (
-        access.children_visible_to(user).filter(date_of_death__isnull=True)
+        access.children_visible_to(user).filter(candidates, date_of_death__isnull=True)
         .annotate(open_request=Exists(open_request), awaiting_request=Exists(awaiting_request),
                   place=Subquery(current.values("placement_type")[:1]),
                   provider_kind=Subquery(current.values("provider__kind")[:1]),

@@ -44,7 +44,7 @@ def measured_checks(children: QuerySet[Child], *, today: dt.date, now: dt.dateti
     # A child with no row (added since the rebuild) is worked out, whatever the audit trail says.
     stale = {pk for pk in children.values_list("pk", flat=True)
              if pk not in rows or rows[pk][0] != today}
-    last_changes = _last_changes(since=day.computed_at - SAFETY_MARGIN)
+    last_changes = _last_changes(since=day.computed_at - SAFETY_MARGIN, visible=children)
     for child_id, last_change in last_changes.items():
         row = rows.get(child_id)
         if row is not None and last_change > row[1] - SAFETY_MARGIN:

@@ -204,3 +204,31 @@ def test_an_arrival_written_in_bulk_is_traced_to_its_child(make_team: Any, make_
     result = _assert_exact(visible)
     assert result.recomputed == 1
     assert "nts_transfer" not in {str(item.deadline.duty) for item in result.overdue}
+
+
+def test_changes_to_records_outside_the_view_are_not_worked_out_or_queried_for_it(
+    make_team: Any, make_user: Any, make_child: Any, signed_in: Any, time_machine: Any,
+) -> None:
+    """Children changed today with no row (closed records, say) are written back only by a request
+    that can see them; a social worker's page must not carry the rest of the council's changes."""
+    time_machine.move_to(timezone.now(), tick=True)
+    worker = make_user(Role.SOCIAL_WORKER, team=make_team())
+    own = make_child(social_worker=worker, given_names="Mine")
+    child_services.period_looked_after_add(actor=worker, child=own, start=timezone.localdate() - dt.timedelta(days=30),
+                                           end=None, today=timezone.localdate())
+    visible = access.children_visible_to(worker)
+    time_machine.shift(LATER)
+    _from_snapshot(visible)
+    time_machine.shift(LATER)
+    # Forty closed records changed elsewhere in the council, in bulk: none has a row.
+    closed = Child.unscoped.bulk_create(
+        Child(given_names="Closed", family_name=f"Elsewhere{n:03}", date_of_birth=dt.date(1990, 1, 1),
+              date_of_birth_source="claimed") for n in range(40))
+    Child.unscoped.filter(pk__in=[c.pk for c in closed]).update(preferred_name="Changed")
+    assert not ChildDeadlines.objects.filter(child__in=closed).exists()
+    client = signed_in(worker)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/").status_code == 200
+    assert _assert_exact(visible).recomputed == 0
+    assert not any(str(closed[0].pk).replace("-", "") in query["sql"] or str(closed[0].pk) in query["sql"]
+                   for query in queries.captured_queries)
