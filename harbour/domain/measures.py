@@ -411,6 +411,11 @@ def _in_care_on(data: MeasureData, day: date) -> list[CareSpell]:
 
 
 class ThreeOrMorePlacements(Measure):
+    """DfE short-term stability: children looked after on 31 March with three or more placements during
+    the year (DfE, "Stability measures for children looked after in England", data set "Placement
+    stability by local authority"), placements counted as :func:`placement_runs` counts them and
+    children on an agreed series of short breaks left out (the release's data guidance)."""
+
     needs = frozenset({"care", "placements", "legal_statuses"})
     key = "placements_3_plus"
     title = "Children with 3 or more placements in the year"
@@ -435,6 +440,11 @@ class ThreeOrMorePlacements(Measure):
 
 
 class LongTermStability(Measure):
+    """DfE long-term stability: children under 16 looked after continuously for at least 2.5 years on
+    31 March, and those living with the same carer for at least 2 years (DfE, "Stability measures for
+    children looked after in England", data set "Placement stability by local authority"); placed for
+    adoption counts with the placement before, as former National Indicator 63 read it."""
+
     needs = frozenset({"children", "care", "placements", "legal_statuses"})
     key = "placement_2_years"
     title = "Children under 16 with the same carer for 2 years"
@@ -466,16 +476,19 @@ def _two_years_settled(runs: Sequence[PlacementRun], temporary: Sequence[Placeme
                        two_years_ago: date) -> bool:
     """Whether the placement the child is in on ``day`` (or away from on a temporary placement) began on
     or before ``two_years_ago``, or is an adoptive placement that with the one before it did."""
-    for index, run in enumerate(runs):
-        if run.start > day or not _follows(run.end, day, temporary):
-            continue
-        if run.start <= two_years_ago:
-            return True
-        before = runs[index - 1] if index else None
-        if (run.first_place in PLACED_FOR_ADOPTION and before is not None
-                and _follows(before.end, run.start, temporary) and before.start <= two_years_ago):
-            return True
-    return False
+    # In force on the day: not ended before it (an end is the changeover day), or ended only for
+    # temporary placements that last through it; of those, the latest to start (a move that day).
+    in_force = [index for index, run in enumerate(runs)
+                if run.start <= day and _follows(run.end, day + timedelta(days=1), temporary)]
+    if not in_force:
+        return False
+    index = max(in_force, key=lambda i: runs[i].start)
+    run = runs[index]
+    if run.start <= two_years_ago:
+        return True
+    before = runs[index - 1] if index else None
+    return (run.first_place in PLACED_FOR_ADOPTION and before is not None
+            and _follows(before.end, run.start, temporary) and before.start <= two_years_ago)
 
 
 # OC3 codes counted by the care leaver measures (reference.md 4.8).
