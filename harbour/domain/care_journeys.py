@@ -17,7 +17,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-__all__ = ["KINDS", "Journey", "OutcomeRow", "Stay", "home_kind", "homeless_journeys", "mostly_in", "outcomes_by_home"]
+__all__ = ["KINDS", "HomelessRow", "Journey", "OutcomeRow", "Stay", "home_kind", "homeless_by_home", "homeless_journeys",
+           "mostly_in", "outcomes_by_home"]
 
 KINDS = ("foster", "residential", "supported", "other")
 KIND_LABELS = {"foster": "Foster care", "residential": "Residential care",
@@ -103,3 +104,32 @@ def homeless_journeys(journeys: Iterable[Journey]) -> list[tuple[str, Sequence[s
                 sequence.append(kind)
         found.append((journey.child_id, tuple(sequence)))
     return found
+
+
+@dataclass(frozen=True)
+class HomelessRow:
+    """For one kind of home: the care leavers who mostly lived in it, and those of them ever recorded homeless."""
+
+    kind: str
+    label: str
+    young_people: tuple[str, ...]
+    homeless: tuple[str, ...]
+
+    @property
+    def percent(self) -> int | None:
+        return None if not self.young_people else round(100 * len(self.homeless) / len(self.young_people))
+
+
+def homeless_by_home(journeys: Iterable[Journey], today: date) -> list[HomelessRow]:
+    """For each kind of home (in ``KINDS`` order), the care leavers mostly in it and those of them
+    ever recorded homeless (accommodation S on any record): the homelessness journeys counted, so
+    that a board can compare kinds of home, as :func:`outcomes_by_home` does for higher education.
+    A journey with no placements is in no kind of home and is not counted here."""
+    grouped: dict[str, list[Journey]] = {kind: [] for kind in KINDS}
+    for journey in journeys:
+        kind = mostly_in(journey.stays, today)
+        if kind is not None:
+            grouped[kind].append(journey)
+    return [HomelessRow(kind, KIND_LABELS[kind], tuple(j.child_id for j in grouped[kind]),
+                        tuple(j.child_id for j in grouped[kind] if HOMELESS.intersection(j.accommodation_codes)))
+            for kind in KINDS]

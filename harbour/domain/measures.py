@@ -15,12 +15,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 from harbour.domain.ages import add_months, age_on, birthday
+from harbour.domain.episodes import SHORT_BREAK_STATUSES, TEMPORARY_PLACES
 from harbour.domain.leaving_care import OC3_WINDOW_DAYS, care_leaver_status, oc3_contact_for
 from harbour.domain.review_measures import (
     TOOK_PART,
@@ -42,6 +43,7 @@ __all__ = [
     "Figure",
     "FundingClaimFacts",
     "LeaverContact",
+    "LegalStatusSpell",
     "Measure",
     "MeasureData",
     "PlacementSpell",
@@ -84,6 +86,20 @@ class PlacementSpell:
     start: date
     end: date | None
     cost_per_week: Decimal | None = None
+    place: str = ""  # SSDA903 PLACE: T0 to T4 are temporary, A3 to A6 placed for adoption
+    # Who cares for the child: two placements with the same value (not blank) have the same carer,
+    # as the SSDA903 episodes decide it (harbour.domain.episodes).
+    carer: str = ""
+
+
+@dataclass(frozen=True)
+class LegalStatusSpell:
+    """One legal status (SSDA903 LS), for the stability measures' short-break exclusion."""
+
+    child_id: str
+    legal_status: str
+    start: date
+    end: date | None
 
 
 @dataclass(frozen=True)
@@ -127,6 +143,7 @@ class MeasureData:
     transfers: tuple[Transfer, ...] = ()
     care: tuple[CareSpell, ...] = ()
     placements: tuple[PlacementSpell, ...] = ()
+    legal_statuses: tuple[LegalStatusSpell, ...] = ()
     contacts: tuple[LeaverContact, ...] = ()
     allocations: tuple[AllocationSpell, ...] = ()
     funding: tuple[FundingClaimFacts, ...] = ()
@@ -295,46 +312,183 @@ def _open_on(start: date, end: date | None, day: date) -> bool:
     return start <= day and (end is None or end >= day)
 
 
+# --- Placement stability ---------------------------------------------------------------------
+#
+# Source: DfE, "Stability measures for children looked after in England" (explore-education-
+# statistics, reporting year 2024), data set "Placement stability by local authority": children
+# looked after on 31 March "with three or more placements during the year", and children "aged under
+# 16 looked after continuously for at least 2.5 years and living with the same carer for at least 2
+# years"; its data guidance: the figures "exclude children looked after under an agreed series of
+# short term placements". Which moves are placements follows the SSDA903 guide's episode codes
+# (reference.md 4.3): a new episode for a change of legal status only (RNE L) or of placement type
+# with the same carer (RNE T, U) is no new placement, and temporary placements (PLACE T0 to T4:
+# hospital, holiday, the carer's holiday, 7 days or less) are not placements the measure counts, the
+# child returning to the same carer afterwards staying in one placement. The long-term measure keeps
+# the former National Indicator 63's reading of "placed for adoption": an adoptive placement
+# (PLACE A3 to A6) counts together with the placement just before it. docs/adr/0012 says more.
+
+PLACED_FOR_ADOPTION = frozenset({"A3", "A4", "A5", "A6"})
+
+
+@dataclass(frozen=True)
+class PlacementRun:
+    """One placement as the stability measures count placements: one or more placement records in a
+    row with the same carer, with any temporary placements between them."""
+
+    start: date
+    end: date | None  # None while it goes on
+    carer: str  # as compared: spaces collapsed, case folded ("" when not recorded)
+    first_place: str  # the PLACE of the run's first record
+
+
+def _carer_key(carer: str) -> str:
+    return " ".join(carer.split()).casefold()
+
+
+def _temporary(place: str) -> bool:
+    return place.strip().upper() in TEMPORARY_PLACES
+
+
+def _follows(end: date | None, start: date, temporary: Sequence[PlacementSpell]) -> bool:
+    """Whether something starting on ``start`` carries straight on from something ending on ``end``:
+    the next day at the latest (an end is the changeover day, as DEC is), or after temporary
+    placements that fill the days between."""
+    if end is None:
+        return True
+    reached = end
+    while start > reached + timedelta(days=1):
+        bridge = [t.end for t in temporary if t.start <= reached + timedelta(days=1) and (t.end is None or t.end > reached)]
+        if not bridge:
+            return False
+        if None in bridge:
+            return True
+        reached = max(day for day in bridge if day is not None)
+    return True
+
+
+def placement_runs(placements: Iterable[PlacementSpell]) -> list[PlacementRun]:
+    """A child's placements as the DfE stability measures count them, oldest first (see above):
+    temporary placements (T0 to T4) left out, and a placement with the same carer as the one it
+    follows (a change of placement type or of legal status only, or a return from a temporary
+    placement) joined to it. A carer not recorded is never "the same carer"."""
+    records = sorted(placements, key=lambda p: (p.start, p.end or date.max))
+    temporary = [p for p in records if _temporary(p.place)]
+    runs: list[PlacementRun] = []
+    for record in records:
+        if _temporary(record.place):
+            continue
+        carer = _carer_key(record.carer)
+        last = runs[-1] if runs else None
+        if last is not None and carer and carer == last.carer and _follows(last.end, record.start, temporary):
+            end = None if last.end is None or record.end is None else max(last.end, record.end)
+            runs[-1] = replace(last, end=end)
+        else:
+            runs.append(PlacementRun(record.start, record.end, carer, record.place.strip().upper()))
+    return runs
+
+
+def _runs(data: MeasureData) -> dict[str, list[PlacementRun]]:
+    """Every child's placement runs, worked out once for the data set (each period asks again)."""
+    key = "placement_runs"
+    if key not in data.cache:
+        data.cache[key] = {child: placement_runs(rows) for child, rows in _by_child(data, "placements").items()}
+    runs: dict[str, list[PlacementRun]] = data.cache[key]
+    return runs
+
+
+def _on_short_breaks(statuses: Sequence[LegalStatusSpell], day: date) -> bool:
+    """Whether the legal status in force on ``day`` (the latest to start) is a series of short breaks
+    (V3, V4). No legal status recorded is not short breaks."""
+    in_force = [s for s in statuses if _open_on(s.start, s.end, day)]
+    return bool(in_force) and max(in_force, key=lambda s: s.start).legal_status in SHORT_BREAK_STATUSES
+
+
+def _in_care_on(data: MeasureData, day: date) -> list[CareSpell]:
+    """The periods of care open on ``day``, less children looked after under short breaks that day."""
+    statuses = _by_child(data, "legal_statuses")
+    return [c for c in data.care
+            if _open_on(c.start, c.end, day) and not _on_short_breaks(statuses.get(c.child_id, []), day)]
+
+
 class ThreeOrMorePlacements(Measure):
-    needs = frozenset({"care", "placements"})
+    """DfE short-term stability: children looked after on 31 March with three or more placements during
+    the year (DfE, "Stability measures for children looked after in England", data set "Placement
+    stability by local authority"), placements counted as :func:`placement_runs` counts them and
+    children on an agreed series of short breaks left out (the release's data guidance)."""
+
+    needs = frozenset({"care", "placements", "legal_statuses"})
     key = "placements_3_plus"
     title = "Children with 3 or more placements in the year"
     definition = ("Children looked after on the last day of the period, and how many of them had 3 or more "
-                  "placements in the 12 months up to that day (the DfE short-term stability measure). "
-                  "A placement counts if any of it falls in those 12 months.")
-    source = "Periods of care and placements"
+                  "placements in the 12 months up to that day: the DfE short-term stability measure, counted as "
+                  "the DfE counts it. A placement counts if any of it falls in those 12 months. Temporary "
+                  "placements (hospital, holidays, the carer's holiday, 7 days or less) are not counted, and a "
+                  "child who goes back to the same carer afterwards is still in one placement; a change of "
+                  "legal status only, or of placement type with the same carer, is not a new placement. "
+                  "Children looked after under an agreed series of short breaks are left out.")
+    source = "Periods of care, placements (type and carer) and legal statuses"
     higher_is_better = False
 
     def compute(self, data: MeasureData, period: ReportingPeriod, today: date) -> Figure:
         day = min(period.end, today)
         year_start = add_months(day, -12) + timedelta(days=1)
-        in_care = {c.child_id for c in data.care if _open_on(c.start, c.end, day)}
-        placements = _by_child(data, "placements")
+        in_care = {c.child_id for c in _in_care_on(data, day)}
+        runs = _runs(data)
         three = [child for child in in_care
-                 if sum(1 for p in placements[child] if p.start <= day and (p.end is None or p.end >= year_start)) >= 3]
+                 if sum(1 for r in runs.get(child, []) if r.start <= day and (r.end is None or r.end >= year_start)) >= 3]
         return self._figure(period, len(three), len(in_care), in_care, three)
 
 
 class LongTermStability(Measure):
-    needs = frozenset({"children", "care", "placements"})
+    """DfE long-term stability: children under 16 looked after continuously for at least 2.5 years on
+    31 March, and those living with the same carer for at least 2 years (DfE, "Stability measures for
+    children looked after in England", data set "Placement stability by local authority"); placed for
+    adoption counts with the placement before, as former National Indicator 63 read it."""
+
+    needs = frozenset({"children", "care", "placements", "legal_statuses"})
     key = "placement_2_years"
-    title = "Children in the same placement for 2 years"
-    definition = ("Children under 16 on the last day of the period who had been looked after for 2 and a half "
-                  "years or more, and how many of them had been in the same placement for 2 years or more "
-                  "(the DfE long-term stability measure).")
-    source = "Periods of care, placements and dates of birth"
+    title = "Children under 16 with the same carer for 2 years"
+    definition = ("Children under 16 on the last day of the period who had been looked after continuously for "
+                  "2 and a half years or more, and how many of them had been living with the same carer for 2 "
+                  "years or more, or were placed for adoption and had been in that placement and the one before "
+                  "it for 2 years or more: the DfE long-term stability measure. Temporary placements and changes "
+                  "of legal status or of placement type with the same carer do not break the 2 years. Children "
+                  "looked after under an agreed series of short breaks are left out.")
+    source = "Periods of care, placements (type and carer), legal statuses and dates of birth"
+    national_key = "placement_2_years"
 
     def compute(self, data: MeasureData, period: ReportingPeriod, today: date) -> Figure:
         day = min(period.end, today)
         long_ago = add_months(day, -30)
         two_years_ago = add_months(day, -24)
-        considered = [c.child_id for c in data.care
-                      if _open_on(c.start, c.end, day) and c.start <= long_ago and c.child_id in data.children
+        considered = [c.child_id for c in _in_care_on(data, day)
+                      if c.start <= long_ago and c.child_id in data.children
                       and age_on(data.children[c.child_id].date_of_birth, day) < 16]
-        placements = _by_child(data, "placements")
+        runs = _runs(data)
+        temporary = {child: [p for p in rows if _temporary(p.place)]
+                     for child, rows in _by_child(data, "placements").items()}
         stable = [child for child in considered
-                  if any(_open_on(p.start, p.end, day) and p.start <= two_years_ago for p in placements[child])]
+                  if _two_years_settled(runs.get(child, []), temporary.get(child, []), day, two_years_ago)]
         return self._figure(period, len(stable), len(considered), considered, stable)
+
+
+def _two_years_settled(runs: Sequence[PlacementRun], temporary: Sequence[PlacementSpell], day: date,
+                       two_years_ago: date) -> bool:
+    """Whether the placement the child is in on ``day`` (or away from on a temporary placement) began on
+    or before ``two_years_ago``, or is an adoptive placement that with the one before it did."""
+    # In force on the day: not ended before it (an end is the changeover day), or ended only for
+    # temporary placements that last through it; of those, the latest to start (a move that day).
+    in_force = [index for index, run in enumerate(runs)
+                if run.start <= day and _follows(run.end, day + timedelta(days=1), temporary)]
+    if not in_force:
+        return False
+    index = max(in_force, key=lambda i: runs[i].start)
+    run = runs[index]
+    if run.start <= two_years_ago:
+        return True
+    before = runs[index - 1] if index else None
+    return (run.first_place in PLACED_FOR_ADOPTION and before is not None
+            and _follows(before.end, run.start, temporary) and before.start <= two_years_ago)
 
 
 # OC3 codes counted by the care leaver measures (reference.md 4.8).

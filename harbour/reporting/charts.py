@@ -1,5 +1,6 @@
 """One measure's trend as a line chart drawn on the server, its headline and its table, shared by the
-dashboards and the board report (and its PDF).
+dashboards and the board report (and its PDF); and the deep dives' charts (:func:`deep_dive_panels`):
+care leavers by where they mostly lived in care, as bars.
 
 The rules of :mod:`harbour.core.charts` apply (design/ui.md section 5): a headline that states the
 message, the same numbers in a table after the chart and as CSV, each point labelled with its
@@ -17,7 +18,8 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-from harbour.core.charts import FONT_FAMILY, TEXT_COLOUR
+from harbour.core.charts import FONT_FAMILY, TEXT_COLOUR, Series, bar_chart
+from harbour.domain.care_journeys import HomelessRow, OutcomeRow
 from harbour.domain.measures import MEASURES, Figure, Measure
 from harbour.reporting.measures import NationalFigure, national, not_published
 
@@ -184,3 +186,75 @@ def figure_panel(key: str, figures: Sequence[Figure], *, chart_id: str = "") -> 
                        national_value=float(national_figure.value) if national_figure else None)
     return FigurePanel(measure, tuple(figures), headline(figures, national_figure), chart, national_figure,
                        "" if national_figure else not_published(key))
+
+
+# --- The deep dives ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    """Care leavers who mostly lived in one kind of home, and how many of them an outcome counts."""
+
+    kind: str
+    label: str
+    of: int
+    counted: int
+
+    @property
+    def percent(self) -> int | None:
+        return None if self.of == 0 else round(100 * self.counted / self.of)
+
+
+@dataclass(frozen=True)
+class DeepDivePanel:
+    """One deep dive's chart: what it counts, its headline, the bars and the same rows as a table."""
+
+    key: str
+    title: str
+    outcome: str  # what the numerator counts, in words: "in higher education"
+    headline: str
+    chart: Markup | None  # None when no kind of home has a care leaver to draw
+    rows: tuple[GroupRow, ...]  # every kind of home, in the order of harbour.domain.care_journeys.KINDS
+
+
+def group_headline(rows: Sequence[GroupRow], outcome: str) -> str:
+    """One sentence with the message of a deep dive: the kind of home whose care leavers were most
+    often ``outcome``, against the least often, with the numbers; plain words, no judgement."""
+    drawn = [row for row in rows if row.of]
+    if not drawn:
+        return "No care leaver with a placement has a keeping-in-touch record yet."
+    most = max(drawn, key=lambda row: row.counted / row.of)  # the first of equals, in KINDS order
+    least = min(drawn, key=lambda row: row.counted / row.of)
+    if len(drawn) == 1:
+        return (f"Every care leaver counted ({most.of:,}) mostly lived in {most.label.lower()}: "
+                f"{most.percent}% ({most.counted:,} of {most.of:,}) {outcome}.")
+    if most.percent == least.percent:
+        return f"The same share of care leavers {outcome} whichever kind of home they mostly lived in: {most.percent}%."
+    return (f"Care leavers who mostly lived in {most.label.lower()} were the most often {outcome}: "
+            f"{most.percent}% ({most.counted:,} of {most.of:,}), against {least.percent}% "
+            f"({least.counted:,} of {least.of:,}) for {least.label.lower()}.")
+
+
+def _deep_dive_panel(key: str, title: str, outcome: str, rows: Sequence[GroupRow]) -> DeepDivePanel:
+    drawn = [row for row in rows if row.of]
+    chart = bar_chart(
+        chart_id=f"deep-dive-{key}", title=title, categories=[row.label for row in drawn],
+        series=[Series(f"Percentage {outcome}", [row.percent or 0 for row in drawn])],
+        value_format=lambda value: f"{value}%",
+        description=(f"Bar chart of the percentage of care leavers {outcome}, by the kind of home they mostly lived "
+                     "in while in care. Kinds of home with no care leavers are not drawn. The same figures, with "
+                     "the numbers of care leavers, are in the table that follows it."),
+    ) if drawn else None
+    return DeepDivePanel(key, title, outcome, group_headline(rows, outcome), chart, tuple(rows))
+
+
+def deep_dive_panels(outcomes: Sequence[OutcomeRow], homeless: Sequence[HomelessRow]) -> list[DeepDivePanel]:
+    """The deep dives' two charts: higher education and homelessness, by where care leavers mostly lived."""
+    return [
+        _deep_dive_panel("higher-education", "Care leavers in higher education, by where they mostly lived in care",
+                         "in higher education",
+                         [GroupRow(r.kind, r.label, len(r.young_people), len(r.in_higher_education)) for r in outcomes]),
+        _deep_dive_panel("homeless", "Care leavers recorded homeless, by where they mostly lived in care",
+                         "recorded homeless",
+                         [GroupRow(r.kind, r.label, len(r.young_people), len(r.homeless)) for r in homeless]),
+    ]

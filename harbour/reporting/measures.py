@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from harbour.accounts import access
 from harbour.accounts.models import Allocation
-from harbour.children.models import Child, PeriodLookedAfter
+from harbour.children.models import Child, LegalStatusPeriod, PeriodLookedAfter
 from harbour.core.calendar import council_calendar
 from harbour.domain.ages import add_months
 from harbour.domain.deadlines import CaseTimeline, compute_deadlines
@@ -35,6 +35,7 @@ from harbour.domain.measures import (
     Figure,
     FundingClaimFacts,
     LeaverContact,
+    LegalStatusSpell,
     Measure,
     MeasureData,
     PlacementSpell,
@@ -120,10 +121,20 @@ def load_children(visible: QuerySet[Child], first: dt.date, last: dt.date, *, to
         loaded["care"] = tuple(CareSpell(str(child_id), start, end) for child_id, start, end in
                                PeriodLookedAfter.objects.filter(child_id__in=ids).values_list("child_id", "start", "end"))
     if "placements" in needs:
+        # Back far enough for the long-term stability measure: a run with one carer, or an adoptive
+        # placement with the one before it, can reach back 2 years from the first period's start.
         loaded["placements"] = tuple(
-            PlacementSpell(str(child_id), start, end, cost) for child_id, start, end, cost in
-            Placement.objects.filter(child_id__in=ids).filter(Q(end__isnull=True) | Q(end__gte=add_months(first, -12)))
-            .values_list("child_id", "start", "end", "cost_per_week"))
+            PlacementSpell(str(child_id), start, end, cost, place,
+                           str(provider_id) if provider_id else carer)  # the carer as the 903 episodes read it
+            for child_id, start, end, cost, place, provider_id, carer in
+            Placement.objects.filter(child_id__in=ids).filter(Q(end__isnull=True) | Q(end__gte=add_months(first, -25)))
+            .values_list("child_id", "start", "end", "cost_per_week", "placement_type", "provider_id",
+                         "carer_or_provider"))
+    if "legal_statuses" in needs:
+        loaded["legal_statuses"] = tuple(
+            LegalStatusSpell(str(child_id), status, start, end) for child_id, status, start, end in
+            LegalStatusPeriod.objects.filter(child_id__in=ids).filter(Q(end__isnull=True) | Q(end__gte=first))
+            .values_list("child_id", "legal_status", "start", "end"))
     if "contacts" in needs:
         loaded["contacts"] = tuple(
             LeaverContact(str(row[0]), *row[1:]) for row in

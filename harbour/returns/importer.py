@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -121,6 +121,14 @@ class _Checker:
             self.reject(line, column, str(error))
             return None
 
+    def child(self, line: int, row: dict[str, str], known: Container[str]) -> bool:
+        """Whether the row's CHILD is in the Header file; rejects the row's CHILD when it is not."""
+        code = row.get("CHILD", "")
+        if code not in known:
+            self.reject(line, "CHILD", f"'{code}' is not in the Header file")
+            return False
+        return True
+
     def code(self, line: int, row: dict[str, str], column: str, allowed: Iterable[str], *,
              required: bool = True) -> str:
         value = row.get(column, "")
@@ -153,14 +161,27 @@ def _check_header(result: YearResult, year: CollectionYear, file: str,
     return children
 
 
-def _check_episodes(result: YearResult, year: CollectionYear, file: str, rows: list[tuple[int, dict[str, str]]],
-                    known: set[str]) -> list[dict[str, str]]:
-    check = _Checker(result, file)
+Rows = list[tuple[int, dict[str, str]]]
+
+
+def _rows_that_pass(result: YearResult, rows: Rows, check_row: Callable[[int, dict[str, str]], None]) -> list[dict[str, str]]:
+    """The rows in which ``check_row`` rejected nothing, in file order. Every rejection stays in
+    ``result``: a file is checked whole, so one bad row never hides the next."""
     good = []
     for line, row in rows:
         before = len(result.rejected)
-        if row.get("CHILD", "") not in known:
-            check.reject(line, "CHILD", f"'{row.get('CHILD', '')}' is not in the Header file")
+        check_row(line, row)
+        if len(result.rejected) == before:
+            good.append(row)
+    return good
+
+
+def _check_episodes(result: YearResult, year: CollectionYear, file: str, rows: Rows,
+                    known: set[str]) -> list[dict[str, str]]:
+    check = _Checker(result, file)
+
+    def check_row(line: int, row: dict[str, str]) -> None:
+        check.child(line, row, known)
         start = check.date(line, row, "DECOM")
         end = check.date(line, row, "DEC", required=False)
         if start and end and end < start:
@@ -171,98 +192,77 @@ def _check_episodes(result: YearResult, year: CollectionYear, file: str, rows: l
         check.code(line, row, "PLACE_PROVIDER", PlacementProviderCode.values, required=False)
         check.code(line, row, "REC", REASONS_CEASED, required=bool(end))
         check.code(line, row, "REASON_PLACE_CHANGE", ReasonPlacementChange.values, required=False)
-        if len(result.rejected) == before:
-            good.append(row)
-    return good
+
+    return _rows_that_pass(result, rows, check_row)
 
 
-def _check_reviews(result: YearResult, file: str, rows: list[tuple[int, dict[str, str]]],
-                   known: set[str]) -> list[dict[str, str]]:
+def _check_reviews(result: YearResult, file: str, rows: Rows, known: set[str]) -> list[dict[str, str]]:
     check = _Checker(result, file)
-    good = []
-    for line, row in rows:
-        before = len(result.rejected)
-        if row.get("CHILD", "") not in known:
-            check.reject(line, "CHILD", f"'{row.get('CHILD', '')}' is not in the Header file")
+
+    def check_row(line: int, row: dict[str, str]) -> None:
+        check.child(line, row, known)
         check.date(line, row, "REVIEW")
         check.code(line, row, "REVIEW_CODE", Review.Participation.values)
-        if len(result.rejected) == before:
-            good.append(row)
-    return good
+
+    return _rows_that_pass(result, rows, check_row)
 
 
-def _check_uasc(result: YearResult, file: str, rows: list[tuple[int, dict[str, str]]],
-                header: dict[str, dict[str, Any]]) -> list[dict[str, str]]:
+def _check_uasc(result: YearResult, file: str, rows: Rows, header: dict[str, dict[str, Any]]) -> list[dict[str, str]]:
     check = _Checker(result, file)
-    good = []
-    for line, row in rows:
-        before = len(result.rejected)
+
+    def check_row(line: int, row: dict[str, str]) -> None:
         facts = header.get(row.get("CHILD", ""))
-        if facts is None:
-            check.reject(line, "CHILD", f"'{row.get('CHILD', '')}' is not in the Header file")
+        check.child(line, row, header)
         ceased = check.date(line, row, "DUC")
         born = facts and facts["DOB"]
         if ceased and born and ceased > uasc_status_ceased(born):
             check.reject(line, "DUC", "is after the 18th birthday; UASC status ends at 18 at the latest")
-        if len(result.rejected) == before:
-            good.append(row)
-    return good
+
+    return _rows_that_pass(result, rows, check_row)
 
 
-def _check_oc3(result: YearResult, year: CollectionYear, file: str, rows: list[tuple[int, dict[str, str]]],
+def _check_oc3(result: YearResult, year: CollectionYear, file: str, rows: Rows,
                header: dict[str, dict[str, Any]]) -> list[dict[str, str]]:
     check = _Checker(result, file)
     accommodation = {f"{letter}{digit}" for letter in AccommodationType.values if letter != "0" for digit in "12"}
-    good = []
-    for line, row in rows:
-        before = len(result.rejected)
-        facts = header.get(row.get("CHILD", ""))
-        if facts is None:
-            check.reject(line, "CHILD", f"'{row.get('CHILD', '')}' is not in the Header file")
-        elif facts["DOB"] and oc3_birthday_in_year(facts["DOB"], year) is None:
+
+    def check_row(line: int, row: dict[str, str]) -> None:
+        born = check.child(line, row, header) and header[row["CHILD"]]["DOB"]
+        if born and oc3_birthday_in_year(born, year) is None:
             check.reject(line, "DOB", "the young person had no 17th to 21st birthday in the year")
         answered = any(row.get(column) for column in ("IN_TOUCH", "ACTIV", "ACCOM"))
         check.code(line, row, "IN_TOUCH", InTouch.values, required=answered)
         check.code(line, row, "ACTIV", Activity.values, required=answered)
         check.code(line, row, "ACCOM", accommodation | {"0"}, required=answered)
-        if len(result.rejected) == before:
-            good.append(row)
-    return good
+
+    return _rows_that_pass(result, rows, check_row)
 
 
-def _check_missing(result: YearResult, file: str, rows: list[tuple[int, dict[str, str]]],
-                   known: set[str]) -> list[dict[str, str]]:
+def _check_missing(result: YearResult, file: str, rows: Rows, known: set[str]) -> list[dict[str, str]]:
     check = _Checker(result, file)
-    good = []
-    for line, row in rows:
-        before = len(result.rejected)
-        if row.get("CHILD", "") not in known:
-            check.reject(line, "CHILD", f"'{row.get('CHILD', '')}' is not in the Header file")
+
+    def check_row(line: int, row: dict[str, str]) -> None:
+        check.child(line, row, known)
         check.code(line, row, "MISSING", MissingEpisode.Kind.values)
         start = check.date(line, row, "MIS_START")
         end = check.date(line, row, "MIS_END", required=False)
         if start and end and end < start:
             check.reject(line, "MIS_END", "is before MIS_START; the episode must end on or after the day it starts")
-        if len(result.rejected) == before:
-            good.append(row)
-    return good
+
+    return _rows_that_pass(result, rows, check_row)
 
 
-def _check_prev_perm(result: YearResult, file: str, rows: list[tuple[int, dict[str, str]]],
-                     known: set[str]) -> list[dict[str, str]]:
+def _check_prev_perm(result: YearResult, file: str, rows: Rows, known: set[str]) -> list[dict[str, str]]:
     check = _Checker(result, file)
-    good = []
-    for line, row in rows:
-        before = len(result.rejected)
-        if row.get("CHILD", "") not in known:
-            check.reject(line, "CHILD", f"'{row.get('CHILD', '')}' is not in the Header file")
+
+    def check_row(line: int, row: dict[str, str]) -> None:
+        check.child(line, row, known)
         order = check.code(line, row, "PREV_PERM", PreviousPermanence.Order.values)
         check.date(line, row, "DATE_PERM", required=False)
         if order and order != PreviousPermanence.Order.NONE and not (row.get("LA_PERM") and row.get("DATE_PERM")):
             check.reject(line, "DATE_PERM", "LA_PERM and DATE_PERM are needed for a previous order (rule 630)")
-        if len(result.rejected) == before:
-            good.append(row)
-    return good
+
+    return _rows_that_pass(result, rows, check_row)
 
 
 def _import_account() -> User:

@@ -97,7 +97,17 @@ def test_the_deep_dives(council: Council, signed_in_page: Any) -> None:
     page: Page = signed_in_page(council.director)
     page.goto("/board/deep-dives/")
     expect(page.locator("h1")).to_have_text("Deep dives: care leavers' journeys")
+    # Each deep dive: a headline that states the message, the chart, then the same numbers as a table.
+    expect(page.locator("svg[role='img']")).to_have_count(2)
+    expect(page.locator("#deep-dive-homeless").locator("xpath=..").locator(".harbour-headline")).to_have_text(
+        "Care leavers who mostly lived in foster care were the most often recorded homeless: 50% (1 of 2), "
+        "against 0% (0 of 1) for residential care.")
+    expect(page.get_by_role("img", name="Care leavers in higher education, by where they mostly lived in care")
+           ).to_be_visible()
     check(page, reflow=True)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the figures in these charts (CSV)").click()
+    assert download.value.suggested_filename.startswith("deep-dives-care-leavers-")
     page.get_by_role("link", name="Foster care").click()
     expect(page.locator("#group")).to_have_text("Foster care: the young people")
     expect(page.get_by_role("link", name="Abel Leaver")).to_be_visible()

@@ -21,6 +21,7 @@ import pytest
 from harbour.domain.care_journeys import (
     Journey,
     Stay,
+    homeless_by_home,
     homeless_journeys,
     mostly_in,
     outcomes_by_home,
@@ -60,3 +61,17 @@ def test_outcomes_by_home_counted_by_hand() -> None:
 
 def test_homeless_journeys_in_placement_order() -> None:
     assert homeless_journeys([A, B, C, D, E]) == [("b", ("residential", "foster")), ("c", ("foster", "residential"))]
+
+
+@pytest.mark.parametrize(("case", "kind", "young_people", "homeless", "percent"), [
+    ("foster: a, c (a tie goes to foster) and e; c homeless now", "foster", ("a", "c", "e"), ("c",), 33),
+    ("residential: b, homeless once, in lodgings since: still counted", "residential", ("b",), ("b",), 100),
+    ("supported: nobody, no percentage", "supported", (), (), None),
+    ("other: nobody; d has no placements and is in no group", "other", (), (), None),
+])
+def test_homeless_by_home_counted_by_hand(case: str, kind: str, young_people: tuple[str, ...],
+                                          homeless: tuple[str, ...], percent: int | None) -> None:
+    rows = {row.kind: row for row in homeless_by_home([A, B, C, D, E], TODAY)}
+    assert list(rows) == ["foster", "residential", "supported", "other"]
+    row = rows[kind]
+    assert (row.young_people, row.homeless, row.percent) == (young_people, homeless, percent), case

@@ -15,9 +15,11 @@ from typing import Any
 from harbour.accounts import access
 from harbour.domain.care_journeys import (
     KIND_LABELS,
+    HomelessRow,
     Journey,
     OutcomeRow,
     Stay,
+    homeless_by_home,
     homeless_journeys,
     outcomes_by_home,
 )
@@ -37,6 +39,7 @@ class DeepDives:
     outcomes: list[OutcomeRow]
     homeless: list[Homeless]
     names: dict[str, str]  # child id to the name shown, for the children the user may see
+    homeless_by_home: list[HomelessRow]  # the homelessness journeys counted by where they mostly lived
 
 
 def care_leavers_journeys(user: Any, today: date) -> DeepDives:
@@ -63,4 +66,5 @@ def care_leavers_journeys(user: Any, today: date) -> DeepDives:
                          ", then ".join(KIND_LABELS[kind].lower() for kind in sequence).capitalize()
                          or "No placements recorded")
                 for child_id, sequence in homeless_journeys(journeys)]
-    return DeepDives(outcomes_by_home(journeys, today), sorted(homeless, key=lambda h: h.name), names)
+    return DeepDives(outcomes_by_home(journeys, today), sorted(homeless, key=lambda h: h.name), names,
+                     homeless_by_home(journeys, today))

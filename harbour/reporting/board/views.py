@@ -15,7 +15,9 @@ from django.urls import URLPattern, path
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from harbour.core.csv_export import csv_response
 from harbour.domain.board_report import last_quarter
+from harbour.reporting.charts import deep_dive_panels
 
 from . import services
 from .deep_dives import care_leavers_journeys
@@ -180,10 +182,22 @@ def report_pdf(request: HttpRequest, report_id: Any) -> HttpResponse:
 @require_GET
 def deep_dives(request: HttpRequest) -> HttpResponse:
     require_board_role(request.user)
-    found = care_leavers_journeys(request.user, timezone.localdate())
+    today = timezone.localdate()
+    found = care_leavers_journeys(request.user, today)
+    panels = deep_dive_panels(found.outcomes, found.homeless_by_home)
+    if request.GET.get("format") == "csv":
+        # The charts' numbers only (no names): what a spreadsheet needs to redraw them.
+        return csv_response(filename=f"deep-dives-care-leavers-{today.isoformat()}", headers=DEEP_DIVE_CSV_HEADERS,
+                            rows=[[panel.key, row.kind, row.of, row.counted,
+                                   "" if row.percent is None else row.percent, row.label, panel.outcome]
+                                  for panel in panels for row in panel.rows])
     shown = request.GET.get("group", "")
     group = next((row for row in found.outcomes if row.kind == shown), None)
-    return render(request, "board/deep_dives.html", {"dives": found, "group": group})
+    return render(request, "board/deep_dives.html", {"dives": found, "group": group, "panels": panels})
+
+
+# Keys and numbers first, words last, as the dashboards' CSV.
+DEEP_DIVE_CSV_HEADERS = ["deep_dive", "mostly_lived_in", "care_leavers", "counted", "percent", "label", "counts"]
 
 
 urlpatterns: list[URLPattern] = [

@@ -5,10 +5,18 @@ from __future__ import annotations
 
 import pytest
 
+from harbour.domain.care_journeys import HomelessRow, OutcomeRow
 from harbour.domain.measures import Figure
 from harbour.domain.review_measures import months_between
 from harbour.domain.tests.support import d
-from harbour.reporting.charts import figure_panel, headline, line_chart
+from harbour.reporting.charts import (
+    GroupRow,
+    deep_dive_panels,
+    figure_panel,
+    group_headline,
+    headline,
+    line_chart,
+)
 from harbour.reporting.measures import NationalFigure
 
 JAN, FEB, MAR = months_between(d("2026-01-01"), d("2026-03-31"))
@@ -52,3 +60,36 @@ def test_a_panel_carries_the_national_figure_or_why_there_is_none() -> None:
     assert figure_panel("leavers_suitable_accommodation", row("leavers_suitable_accommodation", (1, 2))).national
     panel = figure_panel("nts_transfers", row("nts_transfers", (1, 2)))
     assert panel.national is None and "NTS" in panel.national_note
+
+
+FOSTER, HOME = ("foster", "Foster care"), ("residential", "Residential care")
+
+
+@pytest.mark.parametrize(("case", "rows", "sentence"), [
+    ("the most and the least often, with the numbers",
+     [GroupRow(*FOSTER, 4, 2), GroupRow(*HOME, 3, 0), GroupRow("other", "Other placements", 0, 0)],
+     "Care leavers who mostly lived in foster care were the most often in higher education: 50% (2 of 4), "
+     "against 0% (0 of 3) for residential care."),
+    ("every kind the same", [GroupRow(*FOSTER, 2, 1), GroupRow(*HOME, 4, 2)],
+     "The same share of care leavers in higher education whichever kind of home they mostly lived in: 50%."),
+    ("one kind only", [GroupRow(*FOSTER, 3, 1), GroupRow(*HOME, 0, 0)],
+     "Every care leaver counted (3) mostly lived in foster care: 33% (1 of 3) in higher education."),
+    ("nobody to count", [GroupRow(*FOSTER, 0, 0)],
+     "No care leaver with a placement has a keeping-in-touch record yet."),
+])
+def test_group_headline(case: str, rows: list[GroupRow], sentence: str) -> None:
+    assert group_headline(rows, "in higher education") == sentence, case
+
+
+def test_the_deep_dive_charts_draw_a_labelled_bar_for_each_kind_with_care_leavers() -> None:
+    education, homeless = deep_dive_panels(
+        [OutcomeRow("foster", "Foster care", ("a", "b"), ("a",)), OutcomeRow("residential", "Residential care", (), ())],
+        [HomelessRow("foster", "Foster care", ("a", "b"), ()), HomelessRow("residential", "Residential care", (), ())])
+    svg = str(education.chart)
+    assert 'role="img"' in svg and "<title" in svg and "Foster care" in svg and ">50%<" in svg
+    assert "Residential care" not in svg  # nobody mostly lived there: no bar, the table says "No data"
+    assert [(r.label, r.of, r.counted, r.percent) for r in homeless.rows] == [
+        ("Foster care", 2, 0, 0), ("Residential care", 0, 0, None)]
+    assert homeless.headline == "Every care leaver counted (2) mostly lived in foster care: 0% (0 of 2) recorded homeless."
+    empty = deep_dive_panels([OutcomeRow("foster", "Foster care", (), ())], [])
+    assert empty[0].chart is None and empty[1].chart is None

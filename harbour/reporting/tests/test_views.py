@@ -29,9 +29,10 @@ from harbour.reporting.dashboards import DASHBOARDS
 pytestmark = pytest.mark.django_db
 
 
-def _placement(child: Any, start: dt.date, end: dt.date | None, cost: str | None = None) -> Placement:
+def _placement(child: Any, start: dt.date, end: dt.date | None, cost: str | None = None,
+               carer: str = "Foster carer") -> Placement:
     return Placement.objects.create(child=child, start=start, end=end, placement_type="U1",
-                                    carer_or_provider="Foster carer", cost_per_week=Decimal(cost) if cost else None)
+                                    carer_or_provider=carer, cost_per_week=Decimal(cost) if cost else None)
 
 
 @pytest.fixture
@@ -49,9 +50,10 @@ def council(make_team, make_user, make_child) -> dict[str, Any]:
     year_ago = today - dt.timedelta(days=365)
     amir = make_child(social_worker=worker_a, given_names="Amir", family_name="Aldous", date_of_birth=dt.date(2012, 5, 1))
     PeriodLookedAfter.objects.create(child=amir, start=year_ago)
-    _placement(amir, year_ago, year_ago + dt.timedelta(days=100))
-    _placement(amir, year_ago + dt.timedelta(days=101), year_ago + dt.timedelta(days=200))
-    _placement(amir, year_ago + dt.timedelta(days=201), None)
+    # Three carers: the same carer throughout would be one placement to the DfE stability measure.
+    _placement(amir, year_ago, year_ago + dt.timedelta(days=100), carer="Ash family")
+    _placement(amir, year_ago + dt.timedelta(days=101), year_ago + dt.timedelta(days=200), carer="Birch family")
+    _placement(amir, year_ago + dt.timedelta(days=201), None, carer="Cedar family")
     birthday = today - dt.timedelta(days=20)
     leah = make_child(social_worker=worker_a, given_names="Leah", family_name="Lowe",
                       date_of_birth=add_months(birthday, -12 * 19))

@@ -237,6 +237,31 @@ def test_the_deep_dives_counted_by_hand(council: Council, signed_in: Any) -> Non
     assert f'href="/children/{council.children["Bina"].pk}/"' not in group
 
 
+def test_the_deep_dives_charts_state_the_message_with_the_same_numbers_as_table_and_csv(council: Council,
+                                                                                        signed_in: Any) -> None:
+    client = signed_in(council.director)
+    html = client.get("/board/deep-dives/").content.decode()
+    page = _text(html)
+    assert html.count('<svg class="harbour-chart"') == 2 and html.count('role="img"') == 2
+    assert ("Care leavers who mostly lived in foster care were the most often in higher education: 50% (1 of 2), "
+            "against 0% (0 of 1) for residential care.") in page
+    assert ("Care leavers who mostly lived in foster care were the most often recorded homeless: 50% (1 of 2), "
+            "against 0% (0 of 1) for residential care.") in page
+    homeless = _text(html[html.index('id="deep-dive-homeless"'):])
+    assert "Foster care 2 1 50%" in homeless and "Residential care 1 0 0%" in homeless
+    assert "Supported or semi-independent accommodation 0 0 No data" in homeless
+    csv = client.get("/board/deep-dives/?format=csv")
+    assert csv["Content-Type"].startswith("text/csv")
+    lines = csv.content.decode("utf-8-sig").splitlines()
+    assert lines[0] == "deep_dive,mostly_lived_in,care_leavers,counted,percent,label,counts"
+    assert [line.split(",")[:5] for line in lines[1:]] == [
+        ["higher-education", "foster", "2", "1", "50"], ["higher-education", "residential", "1", "0", "0"],
+        ["higher-education", "supported", "0", "0", ""], ["higher-education", "other", "0", "0", ""],
+        ["homeless", "foster", "2", "1", "50"], ["homeless", "residential", "1", "0", "0"],
+        ["homeless", "supported", "0", "0", ""], ["homeless", "other", "0", "0", ""]]
+    assert "Leaver" not in csv.content.decode("utf-8-sig")  # numbers only: no names
+
+
 def test_the_deep_dives_show_only_children_within_access(council: Council, make_user: Any, signed_in: Any,
                                                         make_team: Any) -> None:
     # A team manager sees the service (ROLE_SCOPE); the access module is what decides, so a user whose
