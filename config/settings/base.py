@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "harbour.core.middleware.RequestBodyLimitMiddleware",
     "harbour.accounts.middleware.SessionLifetimeMiddleware",
     "harbour.accounts.middleware.RequireTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -74,6 +75,9 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     "harbour.core.idempotency.IdempotencyMiddleware",
 ]
+
+# A 10MB upload (harbour/documents/forms.py) and the rest of its form; larger bodies are refused unread.
+HARBOUR_MAX_REQUEST_BYTES = 11 * 1024 * 1024
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"

@@ -105,3 +105,22 @@ def test_a_social_worker_uploads_and_downloads_a_document(world: Any, signed_in_
     with page.expect_download() as download:
         page.get_by_role("link", name="signed plan.pdf").click()
     assert download.value.suggested_filename == "signed plan.pdf"
+
+
+def test_a_body_too_big_for_the_server_gets_a_page_that_says_what_to_do(world: Any, signed_in_page: Any,
+                                                                          tmp_path: Path, settings: Any) -> None:
+    settings.HARBOUR_DOCUMENTS_ROOT = tmp_path / "documents"
+    settings.HARBOUR_MAX_REQUEST_BYTES = 32 * 1024  # the same rule as at 11MB, with a small file
+    page = signed_in_page(world.worker)
+    page.goto(f"/documents/children/{world.child.pk}/")
+    big = tmp_path / "scan.pdf"
+    big.write_bytes(b"%PDF-1.7\n" + b"0" * (64 * 1024))
+    page.get_by_label("Age assessment report").check()
+    page.get_by_label("Upload a file").set_input_files(str(big))
+    submit(page, "Upload the document")
+    expect(page.locator("h1")).to_have_text("What you sent was too big")
+    expect(page.locator("main")).to_contain_text("smaller than 10MB")
+    assert_skip_link_first(page)
+    assert_structure(page)
+    assert_no_axe_violations(page)
+    assert_reflows(page)

@@ -112,6 +112,30 @@ def test_the_size_limit_is_exactly_10mb(world, signed_in, documents_root):
     assert upload(signed_in(world["worker"]), world["child"], content).status_code == 302
 
 
+def test_a_body_over_the_request_limit_is_refused_unread_on_pages_and_in_the_api(
+        world, signed_in, documents_root, settings):
+    """Larger than a 10MB file and its form: 413 before the CSRF check or the form reads it."""
+    settings.HARBOUR_MAX_REQUEST_BYTES = 64 * 1024  # the same rule, without sending 11MB in a test
+    client = signed_in(world["worker"])
+    content = b"%PDF-" + b"0" * (settings.HARBOUR_MAX_REQUEST_BYTES + 1)
+    page = upload(client, world["child"], content)
+    assert page.status_code == 413
+    assert "What you sent was too big" in page.content.decode() and "smaller than 10MB" in page.content.decode()
+    api = client.post("/api/v1/children", data=b"{" + b" " * (settings.HARBOUR_MAX_REQUEST_BYTES + 1) + b"}",
+                      content_type="application/json")
+    assert api.status_code == 413 and api.json()["detail"][0]["loc"] == ["body"]
+    assert not Document.objects.exists() and stored_files(documents_root) == []
+    # Under the limit, the form answers as usual (here: the file is not a PDF).
+    small = upload(client, world["child"], b"not a pdf" * 100)
+    assert small.status_code == 400 and "must be a PDF, PNG, JPEG or DOCX" in small.content.decode()
+
+
+def test_the_request_limit_leaves_room_for_a_10mb_file_and_its_form():
+    from django.conf import settings
+
+    assert settings.HARBOUR_MAX_REQUEST_BYTES >= MAX_BYTES + 64 * 1024
+
+
 def test_101_files_are_refused(world, signed_in, documents_root):
     files = {f"file{i}": SimpleUploadedFile(f"f{i}.pdf", PDF, content_type="application/pdf") for i in range(101)}
     response = signed_in(world["worker"]).post(f"/documents/children/{world['child'].pk}/",
