@@ -155,6 +155,8 @@ AXES_LOCKOUT_CALLABLE = "harbour.accounts.views.locked_out"
 # Sessions: 30 minutes idle, 10 hours at most, kept on the server.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 HARBOUR_SESSION_IDLE_SECONDS = int(os.environ.get("HARBOUR_SESSION_IDLE_SECONDS", "1800"))
+# The last-seen time is written at most this often (harbour/accounts/middleware.py): one write fewer on most pages.
+HARBOUR_SESSION_LAST_SEEN_EVERY_SECONDS = 60
 HARBOUR_SESSION_ABSOLUTE_SECONDS = int(os.environ.get("HARBOUR_SESSION_ABSOLUTE_SECONDS", str(10 * 3600)))
 SESSION_COOKIE_AGE = HARBOUR_SESSION_ABSOLUTE_SECONDS
 SESSION_COOKIE_HTTPONLY = True

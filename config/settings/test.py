@@ -14,3 +14,6 @@ STORAGES = {
 }
 # Tasks run at once, inside the test, once the transaction that queued them commits.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Every request writes the session's last-seen time, so a page's query count does not depend on the
+# second it runs in; the once-a-minute write has its own test (test_sign_in.py).
+HARBOUR_SESSION_LAST_SEEN_EVERY_SECONDS = 0

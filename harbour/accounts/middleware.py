@@ -38,7 +38,12 @@ class SessionLifetimeMiddleware:
                     return self.get_response(request)  # now anonymous: 401 unless a token signs it
                 return redirect(f"{settings.LOGIN_URL}?timed_out=1&next={request.path}")
             request.session.setdefault(SIGNED_IN_AT, signed_in)
-            request.session[LAST_SEEN_AT] = now
+            # Written at most once a minute: each write is an UPDATE and a commit on every page. The
+            # stored time is then up to a minute early, so the idle sign-out can come up to a minute
+            # sooner, never later.
+            every = settings.HARBOUR_SESSION_LAST_SEEN_EVERY_SECONDS
+            if LAST_SEEN_AT not in request.session or now - last_seen >= every:
+                request.session[LAST_SEEN_AT] = now
         return self.get_response(request)
 
 

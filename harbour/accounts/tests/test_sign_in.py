@@ -20,12 +20,15 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from conftest import TEST_PASSWORD
+from harbour.accounts.middleware import LAST_SEEN_AT
 from harbour.accounts.models import ApiToken, Role
 from harbour.accounts.tests.test_access import child_routes, normalised
 
@@ -279,6 +282,29 @@ def test_thirty_minutes_idle_signs_the_user_out(worker, child, signed_in):
         assert "_auth_user_id" not in client.session
         page = client.get(response["Location"])
         assert b"inactive for 30 minutes" in page.content
+
+
+def test_the_last_seen_time_is_written_at_most_once_a_minute_and_never_extends_the_session(
+        worker, child, signed_in, settings):
+    settings.HARBOUR_SESSION_LAST_SEEN_EVERY_SECONDS = 60  # as in production (the test settings write every time)
+    url = f"/children/{child.pk}/"
+    with time_machine.travel(START, tick=False) as clock:
+        client = signed_in(worker)
+        assert client.get(url).status_code == 200
+        first = client.session[LAST_SEEN_AT]
+        clock.shift(dt.timedelta(seconds=59))
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        assert client.session[LAST_SEEN_AT] == first
+        assert not any(q["sql"].startswith("UPDATE \"django_session\"") for q in queries.captured_queries)
+        clock.shift(dt.timedelta(seconds=1))
+        assert client.get(url).status_code == 200
+        assert client.session[LAST_SEEN_AT] == first + 60
+        # Idle 30 minutes from the last time written: signed out, even though a request came 59 s after it.
+        clock.shift(dt.timedelta(seconds=59))
+        assert client.get(url).status_code == 200
+        clock.shift(dt.timedelta(minutes=30, seconds=1) - dt.timedelta(seconds=59))
+        assert client.get(url).status_code == 302
 
 
 def test_continuous_activity_is_still_signed_out_after_ten_hours(worker, child, signed_in):
