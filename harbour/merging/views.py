@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.messages import get_messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -63,12 +63,18 @@ def _facts(child: Child) -> Any:
 
 
 @login_required
-@require_GET
 def possible(request: HttpRequest, child_id: Any) -> HttpResponse:
     """Children on record who may be this child, found by the duplicate check, and the merges this
     record is part of."""
     user = _staff(request)
     child = _open(request, child_id)
+    if request.method != "GET":
+        # After the access check, so that a child out of sight answers 404 to every method.
+        return HttpResponseNotAllowed(["GET"])
+    return _possible_page(request, user, child)
+
+
+def _possible_page(request: HttpRequest, user: Any, child: Child) -> HttpResponse:
     check = possible_duplicates(user=user, facts=_facts(child))
     candidates = [c for c in check.visible if c.child.pk != child.pk]
     hidden = check.hidden_count
@@ -81,10 +87,14 @@ def possible(request: HttpRequest, child_id: Any) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def propose(request: HttpRequest, child_id: Any, other_id: Any) -> HttpResponse:
-    """Both records side by side (check your answers), which to keep, and why they are one child."""
+def propose(request: HttpRequest, child_id: Any) -> HttpResponse:
+    """Both records side by side (check your answers), which to keep, and why they are one child.
+    The other record is named by `?with=`; without it, the possible duplicates to choose from."""
     user = _staff(request)
     child = _open(request, child_id)
+    other_id = request.GET.get("with", "")
+    if not other_id:
+        return _possible_page(request, user, child)
     other = _open(request, other_id)
     choices = [(str(child.pk), f"Keep {child.full_name}'s record (this one)"),
                (str(other.pk), f"Keep {other.full_name}'s record (the other one)")]

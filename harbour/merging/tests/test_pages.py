@@ -43,12 +43,12 @@ def test_a_worker_finds_the_duplicate_and_proposes_and_a_leader_confirms(setting
     assert f"/merges/children/{setting.kept.pk}/" in record
     possible = worker.get(f"/merges/children/{setting.kept.pk}/").content.decode()
     assert "Muhammad Ahmady" in possible and "Likely the same child" in possible
-    page = worker.get(f"/merges/children/{setting.kept.pk}/with/{setting.merged.pk}/")
+    page = worker.get(f"/merges/children/{setting.kept.pk}/propose/?with={setting.merged.pk}")
     body = page.content.decode()
     assert page.status_code == 200 and "Check both records before you propose merging them" in body
     assert "Differs" in body and "A1234567" in body
 
-    response = worker.post(f"/merges/children/{setting.kept.pk}/with/{setting.merged.pk}/",
+    response = worker.post(f"/merges/children/{setting.kept.pk}/propose/?with={setting.merged.pk}",
                            {"keep": str(setting.kept.pk), "reason": "Same Home Office reference"})
     merge = ChildMerge.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/merges/{merge.pk}/"
@@ -77,7 +77,7 @@ def test_a_worker_finds_the_duplicate_and_proposes_and_a_leader_confirms(setting
 
 def test_the_pages_name_each_missing_answer(setting: Any, signed_in: Any) -> None:
     worker, leader = signed_in(setting.worker), signed_in(setting.leader)
-    page = worker.post(f"/merges/children/{setting.kept.pk}/with/{setting.merged.pk}/", {"keep": "", "reason": ""})
+    page = worker.post(f"/merges/children/{setting.kept.pk}/propose/?with={setting.merged.pk}", {"keep": "", "reason": ""})
     body = page.content.decode()
     assert page.status_code == 422 and "govuk-error-summary" in body
     assert "Select which record Harbour should keep" in body and "Enter why these records are the same child" in body
@@ -96,7 +96,7 @@ def test_a_refused_merge_says_why_on_the_page(setting: Any, signed_in: Any) -> N
     PeriodLookedAfter.objects.create(child=setting.kept, start=dt.date(2024, 1, 1))
     PeriodLookedAfter.objects.create(child=setting.merged, start=dt.date(2024, 2, 1))
     worker = signed_in(setting.worker)
-    page = worker.post(f"/merges/children/{setting.kept.pk}/with/{setting.merged.pk}/",
+    page = worker.post(f"/merges/children/{setting.kept.pk}/propose/?with={setting.merged.pk}",
                        {"keep": str(setting.kept.pk), "reason": "Same child"})
     body = page.content.decode()
     assert page.status_code == 422 and "govuk-error-summary" in body
@@ -106,7 +106,7 @@ def test_a_refused_merge_says_why_on_the_page(setting: Any, signed_in: Any) -> N
 def test_partners_and_users_who_cannot_see_the_records_get_404(setting: Any, signed_in: Any, make_user: Any,
                                                                make_team: Any) -> None:
     merge = services.propose_merge(actor=setting.worker, kept=setting.kept, merged=setting.merged, reason="Same")
-    paths = [f"/merges/children/{setting.kept.pk}/", f"/merges/children/{setting.kept.pk}/with/{setting.merged.pk}/",
+    paths = [f"/merges/children/{setting.kept.pk}/", f"/merges/children/{setting.kept.pk}/propose/?with={setting.merged.pk}",
              f"/merges/{merge.pk}/"]
     partner = signed_in(setting.partner)
     # The partner sees the shared record itself, and nothing of merging it.
