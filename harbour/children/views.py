@@ -88,7 +88,7 @@ def child_detail(request: HttpRequest, child_id: Any) -> HttpResponse:
         child = _open(request, child_id)
     except Http404:
         # A record merged into another (ADR 0019) leads to its merge, for those who see the kept one.
-        from harbour.merging.views import page_of_merged_record
+        from harbour.merging.selectors import page_of_merged_record
 
         if merged_into := page_of_merged_record(request.user, child_id):
             return redirect(merged_into)

@@ -34,14 +34,24 @@ def spells_clash(first: Spell, second: Spell, *, may_share_a_day: bool) -> bool:
     if first.start == second.start:
         return True
     if may_share_a_day:
-        return (second.end is None or first.start < second.end) and (first.end is None or second.start < first.end)
-    return (second.end is None or first.start <= second.end) and (first.end is None or second.start <= first.end)
+        return (second.end is None or first.start < second.end) and (
+            first.end is None or second.start < first.end
+        )
+    return (second.end is None or first.start <= second.end) and (
+        first.end is None or second.start <= first.end
+    )
 
 
-def first_clash(kept: Sequence[Spell], merged: Sequence[Spell], *, may_share_a_day: bool) -> tuple[Spell, Spell] | None:
+def first_clash(
+    kept: Sequence[Spell], merged: Sequence[Spell], *, may_share_a_day: bool
+) -> tuple[Spell, Spell] | None:
     """The earliest pair (one spell of each record) that would overlap once merged, else None.
     Spells of the same record are not compared: each record already keeps its own rules."""
-    clashes = [(k, m) for k in kept for m in merged if spells_clash(k, m, may_share_a_day=may_share_a_day)]
+    clashes = [
+        (k, m) for k in kept for m in merged if spells_clash(k, m, may_share_a_day=may_share_a_day)
+    ]
     if not clashes:
         return None
-    return min(clashes, key=lambda pair: (min(pair[0].start, pair[1].start), pair[0].start, pair[1].start))
+    return min(
+        clashes, key=lambda pair: (min(pair[0].start, pair[1].start), pair[0].start, pair[1].start)
+    )

@@ -25,9 +25,13 @@ class ChildMerge(models.Model):
     # child's rows must never move the merge records that name them.
     kept = models.ForeignKey("children.Child", on_delete=models.PROTECT, related_name="+")
     merged = models.ForeignKey("children.Child", on_delete=models.PROTECT, related_name="+")
-    state = models.CharField(max_length=10, choices=State.choices, default=State.PROPOSED, db_index=True)
+    state = models.CharField(
+        max_length=10, choices=State.choices, default=State.PROPOSED, db_index=True
+    )
     reason = models.CharField("why these are the same child", max_length=500)
-    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     proposed_at = models.DateTimeField(auto_now_add=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -51,15 +55,19 @@ class ChildMerge(models.Model):
     class Meta:
         ordering = ["-proposed_at"]
         constraints = [
-            models.CheckConstraint(condition=~models.Q(kept=models.F("merged")), name="merge_two_different_records"),
+            models.CheckConstraint(
+                condition=~models.Q(kept=models.F("merged")), name="merge_two_different_records"
+            ),
             # The two-person rule, kept by the database as well as the service.
             models.CheckConstraint(
-                condition=models.Q(decided_by__isnull=True) | ~models.Q(decided_by=models.F("proposed_by")),
+                condition=models.Q(decided_by__isnull=True)
+                | ~models.Q(decided_by=models.F("proposed_by")),
                 name="merge_decided_by_someone_else",
             ),
             # A record is folded into at most one other, and has at most one proposal open.
             models.UniqueConstraint(
-                fields=["merged"], condition=models.Q(state__in=["proposed", "merged"]),
+                fields=["merged"],
+                condition=models.Q(state__in=["proposed", "merged"]),
                 name="one_open_merge_per_merged_record",
             ),
         ]

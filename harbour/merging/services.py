@@ -24,7 +24,13 @@ from harbour.accounts import access
 from harbour.accounts.models import Role
 from harbour.audit.models import AuditEvent
 from harbour.audit.services import record_change, record_event, snapshot
-from harbour.children.models import Child, ChildName, DateOfBirthRecord, LegalStatusPeriod, PeriodLookedAfter
+from harbour.children.models import (
+    Child,
+    ChildName,
+    DateOfBirthRecord,
+    LegalStatusPeriod,
+    PeriodLookedAfter,
+)
 from harbour.children.services import NAME_FIELDS
 from harbour.domain.formatting import long_date
 from harbour.domain.merging import Spell, first_clash
@@ -130,8 +136,10 @@ def _one_only_clashes(kept: Child, merged: Child, links: Iterable[ChildLink]) ->
     for link in links:
         if link.one_only and link.rows(kept.pk).exists() and link.rows(merged.pk).exists():
             what = ONE_ONLY_LABELS.get(link.label, str(link.model._meta.verbose_name))
-            problems.append(f"Both records have {what}, and a child has only one: correct one of the records "
-                            "before merging them")
+            problems.append(
+                f"Both records have {what}, and a child has only one: correct one of the records "
+                "before merging them"
+            )
     return problems
 
 
@@ -146,32 +154,48 @@ def _unique_clashes(kept: Child, merged: Child, links: Iterable[ChildLink]) -> l
                 continue
             others = [name for name in fields if name != link.field.name]
 
-            def keys(child: Child, constraint: models.UniqueConstraint = constraint,
-                     others: list[str] = others, link: ChildLink = link) -> set[tuple[Any, ...]]:
+            def keys(
+                child: Child,
+                constraint: models.UniqueConstraint = constraint,
+                others: list[str] = others,
+                link: ChildLink = link,
+            ) -> set[tuple[Any, ...]]:
                 rows = link.rows(child.pk)
                 if constraint.condition is not None:
                     rows = rows.filter(constraint.condition)
-                return {tuple(row) for row in rows.values_list(*others)} if others else ({()} if rows.exists() else set())
+                return (
+                    {tuple(row) for row in rows.values_list(*others)}
+                    if others
+                    else ({()} if rows.exists() else set())
+                )
 
             shared = keys(kept) & keys(merged)
             if shared:
-                problems.append(_unique_message(link, constraint.name, sorted(shared, key=str)[0], others))
+                problems.append(
+                    _unique_message(link, constraint.name, sorted(shared, key=str)[0], others)
+                )
     return problems
 
 
 def _unique_message(link: ChildLink, name: str, key: tuple[Any, ...], others: list[str]) -> str:
     if name == "one_open_allocation_per_kind":
         kind = dict(link.model._meta.get_field("kind").choices or []).get(key[0], key[0])  # type: ignore[union-attr]
-        return (f"Both records have an allocated {str(kind).lower()} now: end one of the allocations "
-                "before merging them")
+        return (
+            f"Both records have an allocated {str(kind).lower()} now: end one of the allocations "
+            "before merging them"
+        )
     if name == "one_open_placement_per_child":
         return "Both records have a placement that has not ended: end one of them before merging the records"
     if name == "one_imported_row_per_key":
-        return (f"Both records have the same row imported from a past SSDA903 return ({key[0]} {key[1]}): "
-                "correct one of the records before merging them")
+        return (
+            f"Both records have the same row imported from a past SSDA903 return ({key[0]} {key[1]}): "
+            "correct one of the records before merging them"
+        )
     what = ", ".join(f"{field} {value}" for field, value in zip(others, key, strict=True))
-    return (f"Both records have a {link.model._meta.verbose_name}{f' ({what})' if what else ''} that a child may "
-            "have only one of: correct one of the records before merging them")
+    return (
+        f"Both records have a {link.model._meta.verbose_name}{f' ({what})' if what else ''} that a child may "
+        "have only one of: correct one of the records before merging them"
+    )
 
 
 def _spells(rows: Iterable[tuple[Any, Any]], label: str) -> list[Spell]:
@@ -189,14 +213,21 @@ def _overlap_clashes(kept: Child, merged: Child) -> list[str]:
         (Placement, "placement", True),
     ]
     for model, words, may_share_a_day in checks:
-        def spells(child: Child, model: type[models.Model] = model, words: str = words) -> list[Spell]:
-            return _spells(model._base_manager.filter(child_id=child.pk).values_list("start", "end"), words)
+
+        def spells(
+            child: Child, model: type[models.Model] = model, words: str = words
+        ) -> list[Spell]:
+            return _spells(
+                model._base_manager.filter(child_id=child.pk).values_list("start", "end"), words
+            )
 
         clash = first_clash(spells(kept), spells(merged), may_share_a_day=may_share_a_day)
         if clash is not None:
-            problems.append(f"The {clash[0].label} on the record to keep and the {clash[1].label} on the other "
-                            f"record overlap: a child has one {words} at a time. Correct one of them before "
-                            "merging the records")
+            problems.append(
+                f"The {clash[0].label} on the record to keep and the {clash[1].label} on the other "
+                f"record overlap: a child has one {words} at a time. Correct one of them before "
+                "merging the records"
+            )
     return problems
 
 
@@ -204,12 +235,19 @@ def merge_problems(kept: Child, merged: Child) -> list[str]:
     """Everything that stops these two records being merged, in words; empty if nothing does."""
     if kept.pk == merged.pk:
         return ["Select a different record: a record cannot be merged with itself"]
-    problems = [f"The record of {child.full_name} has already been merged into another record"
-                for child in (kept, merged) if child.merged_into]
+    problems = [
+        f"The record of {child.full_name} has already been merged into another record"
+        for child in (kept, merged)
+        if child.merged_into
+    ]
     if problems:
         return problems
     links = child_links()
-    return _one_only_clashes(kept, merged, links) + _unique_clashes(kept, merged, links) + _overlap_clashes(kept, merged)
+    return (
+        _one_only_clashes(kept, merged, links)
+        + _unique_clashes(kept, merged, links)
+        + _overlap_clashes(kept, merged)
+    )
 
 
 def rows_to_move(merged: Child) -> dict[str, int]:
@@ -218,7 +256,9 @@ def rows_to_move(merged: Child) -> dict[str, int]:
     for link in child_links():
         count = link.rows(merged.pk).count()
         if count:
-            name = str(link.model._meta.verbose_name_plural if count > 1 else link.model._meta.verbose_name)
+            name = str(
+                link.model._meta.verbose_name_plural if count > 1 else link.model._meta.verbose_name
+            )
             counts[name] = counts.get(name, 0) + count
     return dict(sorted(counts.items()))
 
@@ -229,23 +269,37 @@ def rows_to_move(merged: Child) -> dict[str, int]:
 def _events(actor: Any, merge: ChildMerge, request_id: str, details: dict[str, Any]) -> None:
     """One event on each child's trail, so the merge is in the history of both records."""
     for child_id in (merge.kept_id, merge.merged_id):
-        record_event(actor=actor, action=AuditEvent.Action.UPDATE if details.get("state") != "proposed"
-                     else AuditEvent.Action.CREATE, record_type="merging.ChildMerge", record_id=str(merge.pk),
-                     child_id=child_id, request_id=request_id,
-                     details={"kept": str(merge.kept_id), "merged": str(merge.merged_id), **details})
+        record_event(
+            actor=actor,
+            action=AuditEvent.Action.UPDATE
+            if details.get("state") != "proposed"
+            else AuditEvent.Action.CREATE,
+            record_type="merging.ChildMerge",
+            record_id=str(merge.pk),
+            child_id=child_id,
+            request_id=request_id,
+            details={"kept": str(merge.kept_id), "merged": str(merge.merged_id), **details},
+        )
 
 
 def _open_proposal(*children: Child) -> ChildMerge | None:
     ids = [child.pk for child in children]
-    return (ChildMerge.objects.filter(state=ChildMerge.State.PROPOSED)
-            .filter(models.Q(kept_id__in=ids) | models.Q(merged_id__in=ids)).first())
+    return (
+        ChildMerge.objects.filter(state=ChildMerge.State.PROPOSED)
+        .filter(models.Q(kept_id__in=ids) | models.Q(merged_id__in=ids))
+        .first()
+    )
 
 
 @transaction.atomic
-def propose_merge(*, actor: Any, kept: Child, merged: Child, reason: str, request_id: str = "") -> ChildMerge:
+def propose_merge(
+    *, actor: Any, kept: Child, merged: Child, reason: str, request_id: str = ""
+) -> ChildMerge:
     """Say that `merged` is the same child as `kept` and should be folded into it. Moves nothing."""
     if not may_propose(actor):
-        raise PermissionDenied("Only social workers, team leaders and team managers propose merging records")
+        raise PermissionDenied(
+            "Only social workers, team leaders and team managers propose merging records"
+        )
     if not _sees_all(actor, kept, merged):
         raise ValidationError({"merged_child": "Select a record you can see"})
     reason = _reason(reason, "reason", "Enter why these records are the same child")
@@ -253,8 +307,12 @@ def propose_merge(*, actor: Any, kept: Child, merged: Child, reason: str, reques
     if problems:
         raise MergeRefused({"merged_child": problems})
     if _open_proposal(kept, merged) is not None:
-        raise MergeRefused({"merged_child": "One of these records is already proposed for merging: a manager must "
-                                            "confirm or decline that proposal first"})
+        raise MergeRefused(
+            {
+                "merged_child": "One of these records is already proposed for merging: a manager must "
+                "confirm or decline that proposal first"
+            }
+        )
     merge = ChildMerge.objects.create(kept=kept, merged=merged, reason=reason, proposed_by=actor)
     _events(actor, merge, request_id, {"state": merge.state, "reason": reason})
     return merge
@@ -262,57 +320,109 @@ def propose_merge(*, actor: Any, kept: Child, merged: Child, reason: str, reques
 
 def _decider(actor: Any, merge: ChildMerge) -> None:
     if not may_decide(actor):
-        raise PermissionDenied("Only team leaders and team managers confirm, decline or undo a merge")
+        raise PermissionDenied(
+            "Only team leaders and team managers confirm, decline or undo a merge"
+        )
     if merge.proposed_by_id == getattr(actor, "pk", None):
-        raise MergeRefused({"merge": "Someone other than the person who proposed it must confirm or decline the merge"})
+        raise MergeRefused(
+            {
+                "merge": "Someone other than the person who proposed it must confirm or decline the merge"
+            }
+        )
 
 
 @transaction.atomic
-def decline_merge(*, actor: Any, merge: ChildMerge, reason: str, request_id: str = "") -> ChildMerge:
+def decline_merge(
+    *, actor: Any, merge: ChildMerge, reason: str, request_id: str = ""
+) -> ChildMerge:
     merge = ChildMerge.objects.select_for_update().get(pk=merge.pk)
     _decider(actor, merge)
     if merge.state != ChildMerge.State.PROPOSED:
         raise MergeRefused({"merge": "This proposal has already been decided"})
     reason = _reason(reason, "decline_reason", "Enter why these are not the same child")
-    merge.state, merge.decided_by, merge.decided_at = ChildMerge.State.DECLINED, actor, timezone.now()
+    merge.state, merge.decided_by, merge.decided_at = (
+        ChildMerge.State.DECLINED,
+        actor,
+        timezone.now(),
+    )
     merge.decline_reason = reason
     merge.save(update_fields=["state", "decided_by", "decided_at", "decline_reason"])
     _events(actor, merge, request_id, {"state": merge.state, "reason": reason})
     return merge
 
 
-def _row_events(actor: Any, moved: list[dict[str, Any]], from_id: uuid.UUID, to_id: uuid.UUID,
-                merge: ChildMerge, request_id: str) -> None:
-    AuditEvent.objects.bulk_create([
-        AuditEvent(actor=actor, action=AuditEvent.Action.UPDATE, record_type=row["model"], record_id=row["pk"],
-                   child_id=to_id, request_id=request_id, via=VIA,
-                   changes={row["field"]: [str(from_id), str(to_id)], "merge": str(merge.pk)})
-        for row in moved
-    ])
+def _row_events(
+    actor: Any,
+    moved: list[dict[str, Any]],
+    from_id: uuid.UUID,
+    to_id: uuid.UUID,
+    merge: ChildMerge,
+    request_id: str,
+) -> None:
+    AuditEvent.objects.bulk_create(
+        [
+            AuditEvent(
+                actor=actor,
+                action=AuditEvent.Action.UPDATE,
+                record_type=row["model"],
+                record_id=row["pk"],
+                child_id=to_id,
+                request_id=request_id,
+                via=VIA,
+                changes={row["field"]: [str(from_id), str(to_id)], "merge": str(merge.pk)},
+            )
+            for row in moved
+        ]
+    )
 
 
-def _add_other_names_and_dates(actor: Any, kept: Child, merged: Child, moved_dates: set[Any]) -> list[dict[str, Any]]:
+def _add_other_names_and_dates(
+    actor: Any, kept: Child, merged: Child, moved_dates: set[Any]
+) -> list[dict[str, Any]]:
     """The merged-away record's names become other spellings on the kept one, and its date of birth
     in use a date of birth from the same source, unless the kept record already has them; nothing
     the kept record holds is overwritten (as linking a referral does)."""
     added: list[dict[str, Any]] = []
     known = set(ChildName.objects.filter(child=kept).values_list("search_key", flat=True))
     full = " ".join(part for part in (merged.given_names, merged.family_name) if part)
-    wanted = [(full, ChildName.Kind.SPELLING), (merged.preferred_name, ChildName.Kind.ALIAS),
-              (merged.names_in_original_script, ChildName.Kind.SPELLING)]
+    wanted = [
+        (full, ChildName.Kind.SPELLING),
+        (merged.preferred_name, ChildName.Kind.ALIAS),
+        (merged.names_in_original_script, ChildName.Kind.SPELLING),
+    ]
     for name, kind in wanted:
         if name and search_key(name) not in known:
             known.add(search_key(name))
-            row = ChildName.objects.create(child=kept, kind=kind, name=name, search_key=search_key(name),
-                                           sound_key=sound_key(name))
-            record_change(actor=actor, action=AuditEvent.Action.CREATE, instance=row, child_id=kept.pk, via=VIA)
+            row = ChildName.objects.create(
+                child=kept,
+                kind=kind,
+                name=name,
+                search_key=search_key(name),
+                sound_key=sound_key(name),
+            )
+            record_change(
+                actor=actor,
+                action=AuditEvent.Action.CREATE,
+                instance=row,
+                child_id=kept.pk,
+                via=VIA,
+            )
             added.append({"model": "children.ChildName", "pk": str(row.pk)})
-    dates = set(DateOfBirthRecord.objects.filter(child=kept).values_list("date_of_birth", flat=True)) | moved_dates
+    dates = (
+        set(DateOfBirthRecord.objects.filter(child=kept).values_list("date_of_birth", flat=True))
+        | moved_dates
+    )
     if merged.date_of_birth and merged.date_of_birth_source and merged.date_of_birth not in dates:
         record = DateOfBirthRecord.objects.create(
-            child=kept, date_of_birth=merged.date_of_birth, source=merged.date_of_birth_source, recorded_by=actor,
-            note=f"In use on the record of {merged.full_name}, merged into this one")
-        record_change(actor=actor, action=AuditEvent.Action.CREATE, instance=record, child_id=kept.pk, via=VIA)
+            child=kept,
+            date_of_birth=merged.date_of_birth,
+            source=merged.date_of_birth_source,
+            recorded_by=actor,
+            note=f"In use on the record of {merged.full_name}, merged into this one",
+        )
+        record_change(
+            actor=actor, action=AuditEvent.Action.CREATE, instance=record, child_id=kept.pk, via=VIA
+        )
         added.append({"model": "children.DateOfBirthRecord", "pk": str(record.pk)})
     return added
 
@@ -326,8 +436,15 @@ def _move(links: list[ChildLink], from_id: uuid.UUID, to_id: uuid.UUID) -> list[
             continue
         rows.update(**{link.field.attname: to_id})
         # A row whose key is the child (one-to-one, primary key) is known by its new key.
-        moved += [{"model": link.label, "table": link.model._meta.db_table, "field": link.field.attname,
-                   "pk": str(to_id) if link.field.primary_key else pk} for pk in pks]
+        moved += [
+            {
+                "model": link.label,
+                "table": link.model._meta.db_table,
+                "field": link.field.attname,
+                "pk": str(to_id) if link.field.primary_key else pk,
+            }
+            for pk in pks
+        ]
     return moved
 
 
@@ -340,32 +457,54 @@ def confirm_merge(*, actor: Any, merge: ChildMerge, request_id: str = "") -> Chi
     if merge.state != ChildMerge.State.PROPOSED:
         raise MergeRefused({"merge": "This proposal has already been decided"})
     # Locked in a fixed order, so two merges of the same pair cannot deadlock.
-    locked = {c.pk: c for c in Child.unscoped.select_for_update().filter(pk__in=[merge.kept_id, merge.merged_id])
-              .order_by("pk")}
+    locked = {
+        c.pk: c
+        for c in Child.unscoped.select_for_update()
+        .filter(pk__in=[merge.kept_id, merge.merged_id])
+        .order_by("pk")
+    }
     kept, merged = locked[merge.kept_id], locked[merge.merged_id]
     if not _sees_all(actor, kept, merged):
-        raise MergeRefused({"merge": "You cannot see both records, so you cannot confirm this merge: ask a team "
-                                     "manager who can"})
+        raise MergeRefused(
+            {
+                "merge": "You cannot see both records, so you cannot confirm this merge: ask a team "
+                "manager who can"
+            }
+        )
     problems = merge_problems(kept, merged)
     if problems:
         raise MergeRefused({"merge": problems})
     links = child_links()
     moved = _move(links, merged.pk, kept.pk)
-    moved_dates = set(DateOfBirthRecord.objects.filter(pk__in=[r["pk"] for r in moved if r["model"] ==
-                                                               "children.DateOfBirthRecord"])
-                      .values_list("date_of_birth", flat=True))
+    moved_dates = set(
+        DateOfBirthRecord.objects.filter(
+            pk__in=[r["pk"] for r in moved if r["model"] == "children.DateOfBirthRecord"]
+        ).values_list("date_of_birth", flat=True)
+    )
     added = _add_other_names_and_dates(actor, kept, merged, moved_dates)
     before = snapshot(merged)
     merged.merged_into = kept.pk
     merged.version += 1
     merged.save(update_fields=["merged_into", "version", "updated_at"])
-    record_change(actor=actor, action=AuditEvent.Action.UPDATE, instance=merged, child_id=merged.pk, before=before,
-                  request_id=request_id, via=VIA)
+    record_change(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        instance=merged,
+        child_id=merged.pk,
+        before=before,
+        request_id=request_id,
+        via=VIA,
+    )
     merge.state, merge.decided_by, merge.decided_at = ChildMerge.State.MERGED, actor, timezone.now()
     merge.moved_rows, merge.added_rows = moved, added
     merge.save(update_fields=["state", "decided_by", "decided_at", "moved_rows", "added_rows"])
     _row_events(actor, moved, merged.pk, kept.pk, merge, request_id)
-    _events(actor, merge, request_id, {"state": merge.state, "rows_moved": _counts(moved), "rows_added": len(added)})
+    _events(
+        actor,
+        merge,
+        request_id,
+        {"state": merge.state, "rows_moved": _counts(moved), "rows_added": len(added)},
+    )
     return merge
 
 
@@ -386,20 +525,32 @@ def undo_merge(*, actor: Any, merge: ChildMerge, reason: str, request_id: str = 
     stay with it; a moved row deleted since is listed as missing. The merge record and its events
     stay: the undoing is added to them, nothing is erased."""
     if not may_decide(actor):
-        raise PermissionDenied("Only team leaders and team managers confirm, decline or undo a merge")
+        raise PermissionDenied(
+            "Only team leaders and team managers confirm, decline or undo a merge"
+        )
     merge = ChildMerge.objects.select_for_update().get(pk=merge.pk)
     if merge.state != ChildMerge.State.MERGED:
         raise MergeRefused({"merge": "Only a merge that has been carried out can be undone"})
-    locked = {c.pk: c for c in Child.unscoped.select_for_update().filter(pk__in=[merge.kept_id, merge.merged_id])
-              .order_by("pk")}
+    locked = {
+        c.pk: c
+        for c in Child.unscoped.select_for_update()
+        .filter(pk__in=[merge.kept_id, merge.merged_id])
+        .order_by("pk")
+    }
     kept, merged = locked[merge.kept_id], locked[merge.merged_id]
     # Merges undo last first: the rows may have moved on with the kept record.
     if kept.merged_into:
         later = ChildMerge.objects.filter(merged_id=kept.pk, state=ChildMerge.State.MERGED).first()
-        raise MergeRefused({"merge": "The record kept by this merge has since been merged into another record: "
-                                     f"undo that merge first{f' (merge {later.pk})' if later else ''}"})
+        raise MergeRefused(
+            {
+                "merge": "The record kept by this merge has since been merged into another record: "
+                f"undo that merge first{f' (merge {later.pk})' if later else ''}"
+            }
+        )
     if not _sees_all(actor, kept):
-        raise MergeRefused({"merge": "You cannot see the record the merge kept, so you cannot undo it"})
+        raise MergeRefused(
+            {"merge": "You cannot see the record the merge kept, so you cannot undo it"}
+        )
     reason = _reason(reason, "undo_reason", "Enter why the merge is being undone")
     returned: list[dict[str, Any]] = []
     missing: list[dict[str, Any]] = []
@@ -423,20 +574,56 @@ def undo_merge(*, actor: Any, merge: ChildMerge, reason: str, request_id: str = 
         model = apps.get_model(row["model"])
         instance = model._base_manager.filter(pk=row["pk"]).first()
         if instance is not None:
-            record_change(actor=actor, action=AuditEvent.Action.DELETE, instance=instance, child_id=kept.pk,
-                          request_id=request_id, via=VIA)
+            record_change(
+                actor=actor,
+                action=AuditEvent.Action.DELETE,
+                instance=instance,
+                child_id=kept.pk,
+                request_id=request_id,
+                via=VIA,
+            )
             instance.delete()
     before = snapshot(merged)
     merged.merged_into = None
     merged.version += 1
     merged.save(update_fields=["merged_into", "version", "updated_at"])
-    record_change(actor=actor, action=AuditEvent.Action.UPDATE, instance=merged, child_id=merged.pk, before=before,
-                  request_id=request_id, via=VIA, reason=reason)
+    record_change(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        instance=merged,
+        child_id=merged.pk,
+        before=before,
+        request_id=request_id,
+        via=VIA,
+        reason=reason,
+    )
     merge.state, merge.undone_by, merge.undone_at, merge.undo_reason = (
-        ChildMerge.State.UNDONE, actor, timezone.now(), reason)
+        ChildMerge.State.UNDONE,
+        actor,
+        timezone.now(),
+        reason,
+    )
     merge.returned_rows, merge.missing_rows = returned, missing
-    merge.save(update_fields=["state", "undone_by", "undone_at", "undo_reason", "returned_rows", "missing_rows"])
+    merge.save(
+        update_fields=[
+            "state",
+            "undone_by",
+            "undone_at",
+            "undo_reason",
+            "returned_rows",
+            "missing_rows",
+        ]
+    )
     _row_events(actor, returned, kept.pk, merged.pk, merge, request_id)
-    _events(actor, merge, request_id, {"state": merge.state, "reason": reason, "rows_returned": _counts(returned),
-                                       "rows_missing": _counts(missing)})
+    _events(
+        actor,
+        merge,
+        request_id,
+        {
+            "state": merge.state,
+            "reason": reason,
+            "rows_returned": _counts(returned),
+            "rows_missing": _counts(missing),
+        },
+    )
     return merge

@@ -13,7 +13,6 @@ from django.contrib.messages import get_messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from harbour.accounts import access
@@ -46,20 +45,34 @@ def _staff(request: HttpRequest) -> Any:
 
 
 def _open(request: HttpRequest, child_id: Any) -> Child:
-    return access.access_child(request.user, child_id, route=_route(request), request_id=_rid(request),
-                               purpose=PURPOSE)
+    return access.access_child(
+        request.user, child_id, route=_route(request), request_id=_rid(request), purpose=PURPOSE
+    )
 
 
 def _facts(child: Child) -> Any:
     from harbour.domain.duplicates import PersonFacts
 
-    names = tuple(child.names.exclude(kind__in=services.MIRRORED_NAME_KINDS).values_list("name", flat=True))
-    dates = tuple(sorted(set(child.dates_of_birth.values_list("date_of_birth", flat=True))
-                         | ({child.date_of_birth} if child.date_of_birth else set())))
-    return PersonFacts(given_names=child.given_names, family_name=child.family_name,
-                       other_names=names + ((child.names_in_original_script,) if child.names_in_original_script else ()),
-                       dates_of_birth=dates, home_office_reference=child.home_office_reference,
-                       port_reference=child.port_reference, nationality=child.nationality, sex=child.sex)
+    names = tuple(
+        child.names.exclude(kind__in=services.MIRRORED_NAME_KINDS).values_list("name", flat=True)
+    )
+    dates = tuple(
+        sorted(
+            set(child.dates_of_birth.values_list("date_of_birth", flat=True))
+            | ({child.date_of_birth} if child.date_of_birth else set())
+        )
+    )
+    return PersonFacts(
+        given_names=child.given_names,
+        family_name=child.family_name,
+        other_names=names
+        + ((child.names_in_original_script,) if child.names_in_original_script else ()),
+        dates_of_birth=dates,
+        home_office_reference=child.home_office_reference,
+        port_reference=child.port_reference,
+        nationality=child.nationality,
+        sex=child.sex,
+    )
 
 
 @login_required
@@ -78,11 +91,18 @@ def _possible_page(request: HttpRequest, user: Any, child: Child) -> HttpRespons
     check = possible_duplicates(user=user, facts=_facts(child))
     candidates = [c for c in check.visible if c.child.pk != child.pk]
     hidden = check.hidden_count
-    return render(request, "merging/possible.html", {
-        "child": child, "candidates": candidates, "hidden_count": hidden,
-        "merges": selectors.merges_of(child), "may_propose": services.may_propose(user),
-        "flash": [str(m) for m in get_messages(request)],
-    })
+    return render(
+        request,
+        "merging/possible.html",
+        {
+            "child": child,
+            "candidates": candidates,
+            "hidden_count": hidden,
+            "merges": selectors.merges_of(child),
+            "may_propose": services.may_propose(user),
+            "flash": [str(m) for m in get_messages(request)],
+        },
+    )
 
 
 @login_required
@@ -96,24 +116,45 @@ def propose(request: HttpRequest, child_id: Any) -> HttpResponse:
     if not other_id:
         return _possible_page(request, user, child)
     other = _open(request, other_id)
-    choices = [(str(child.pk), f"Keep {child.full_name}'s record (this one)"),
-               (str(other.pk), f"Keep {other.full_name}'s record (the other one)")]
+    choices = [
+        (str(child.pk), f"Keep {child.full_name}'s record (this one)"),
+        (str(other.pk), f"Keep {other.full_name}'s record (the other one)"),
+    ]
     form = ProposeForm(request.POST or None, choices=choices, initial={"keep": str(child.pk)})
     if request.method == "POST" and form.is_valid():
-        kept, merged = (child, other) if form.cleaned_data["keep"] == str(child.pk) else (other, child)
+        kept, merged = (
+            (child, other) if form.cleaned_data["keep"] == str(child.pk) else (other, child)
+        )
         try:
-            merge = services.propose_merge(actor=user, kept=kept, merged=merged, reason=form.cleaned_data["reason"],
-                                           request_id=_rid(request))
+            merge = services.propose_merge(
+                actor=user,
+                kept=kept,
+                merged=merged,
+                reason=form.cleaned_data["reason"],
+                request_id=_rid(request),
+            )
         except ValidationError as error:
             apply_service_errors(form, _as_form_errors(error, "keep"))
         else:
-            messages.success(request, "Merge proposed. A team leader or team manager who is not you must confirm it.")
+            messages.success(
+                request,
+                "Merge proposed. A team leader or team manager who is not you must confirm it.",
+            )
             return redirect("merging:detail", merge.pk)
-    return render(request, "merging/propose.html", {
-        "child": child, "other": other, "form": form, "rows": selectors.side_by_side(child, other),
-        "problems": services.merge_problems(child, other) if child.pk != other.pk else [],
-        "moving_from_other": services.rows_to_move(other), "moving_from_child": services.rows_to_move(child),
-    }, status=422 if form.errors else 200)
+    return render(
+        request,
+        "merging/propose.html",
+        {
+            "child": child,
+            "other": other,
+            "form": form,
+            "rows": selectors.side_by_side(child, other),
+            "problems": services.merge_problems(child, other) if child.pk != other.pk else [],
+            "moving_from_other": services.rows_to_move(other),
+            "moving_from_child": services.rows_to_move(child),
+        },
+        status=422 if form.errors else 200,
+    )
 
 
 def _as_form_errors(error: ValidationError, field: str) -> ValidationError:
@@ -130,36 +171,64 @@ def _merge_for(request: HttpRequest, merge_id: uuid.UUID) -> tuple[ChildMerge, C
     """The merge, if this user may see the records it names; both reads are logged. Once merged,
     the merged-away record is seen through the kept one (nobody sees it on its own)."""
     _staff(request)
-    merge = get_object_or_404(ChildMerge.objects.select_related("proposed_by", "decided_by", "undone_by"),
-                              pk=merge_id)
+    merge = get_object_or_404(
+        ChildMerge.objects.select_related("proposed_by", "decided_by", "undone_by"), pk=merge_id
+    )
     kept = _open(request, merge.kept_id)
     if merge.state == ChildMerge.State.MERGED:
         merged = Child.unscoped.get(pk=merge.merged_id)
-        log_access(user=request.user, child_id=merged.pk, route=_route(request), request_id=_rid(request),
-                   purpose=PURPOSE)
+        log_access(
+            user=request.user,
+            child_id=merged.pk,
+            route=_route(request),
+            request_id=_rid(request),
+            purpose=PURPOSE,
+        )
     else:
         merged = _open(request, merge.merged_id)
     return merge, kept, merged
 
 
-def _detail(request: HttpRequest, merge: ChildMerge, kept: Child, merged: Child, *, confirm_form: ConfirmForm | None = None,
-            decline_form: DeclineForm | None = None, undo_form: UndoForm | None = None, status: int = 200) -> HttpResponse:
+def _detail(
+    request: HttpRequest,
+    merge: ChildMerge,
+    kept: Child,
+    merged: Child,
+    *,
+    confirm_form: ConfirmForm | None = None,
+    decline_form: DeclineForm | None = None,
+    undo_form: UndoForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     user = request.user
     proposed = merge.state == ChildMerge.State.PROPOSED
     may_decide = services.may_decide(user) and merge.proposed_by_id != user.pk
-    forms_with_errors = [f for f in (confirm_form, decline_form, undo_form) if f is not None and f.errors]
-    return render(request, "merging/detail.html", {
-        "merge": merge, "kept": kept, "merged": merged, "rows": selectors.side_by_side(kept, merged),
-        "problems": services.merge_problems(kept, merged) if proposed else [],
-        "moving": services.rows_to_move(merged) if proposed else {},
-        "moved": selectors.moved_counts(merge.moved_rows), "returned": selectors.moved_counts(merge.returned_rows),
-        "missing": selectors.moved_counts(merge.missing_rows),
-        "may_decide": proposed and may_decide,
-        "may_undo": merge.state == ChildMerge.State.MERGED and services.may_decide(user),
-        "confirm_form": confirm_form or ConfirmForm(), "decline_form": decline_form or DeclineForm(),
-        "undo_form": undo_form or UndoForm(), "error_form": forms_with_errors[0] if forms_with_errors else None,
-        "flash": [str(m) for m in get_messages(request)],
-    }, status=status)
+    forms_with_errors = [
+        f for f in (confirm_form, decline_form, undo_form) if f is not None and f.errors
+    ]
+    return render(
+        request,
+        "merging/detail.html",
+        {
+            "merge": merge,
+            "kept": kept,
+            "merged": merged,
+            "rows": selectors.side_by_side(kept, merged),
+            "problems": services.merge_problems(kept, merged) if proposed else [],
+            "moving": services.rows_to_move(merged) if proposed else {},
+            "moved": selectors.moved_counts(merge.moved_rows),
+            "returned": selectors.moved_counts(merge.returned_rows),
+            "missing": selectors.moved_counts(merge.missing_rows),
+            "may_decide": proposed and may_decide,
+            "may_undo": merge.state == ChildMerge.State.MERGED and services.may_decide(user),
+            "confirm_form": confirm_form or ConfirmForm(),
+            "decline_form": decline_form or DeclineForm(),
+            "undo_form": undo_form or UndoForm(),
+            "error_form": forms_with_errors[0] if forms_with_errors else None,
+            "flash": [str(m) for m in get_messages(request)],
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -182,8 +251,11 @@ def confirm(request: HttpRequest, merge_id: uuid.UUID) -> HttpResponse:
         except ValidationError as error:
             apply_service_errors(form, _as_form_errors(error, "checked"))
         else:
-            messages.success(request, f"Records merged. Everything on {merged.full_name}'s record is now on "
-                                      f"{kept.full_name}'s record.")
+            messages.success(
+                request,
+                f"Records merged. Everything on {merged.full_name}'s record is now on "
+                f"{kept.full_name}'s record.",
+            )
             return redirect("merging:detail", merge.pk)
     return _detail(request, merge, kept, merged, confirm_form=form, status=422)
 
@@ -195,8 +267,12 @@ def decline(request: HttpRequest, merge_id: uuid.UUID) -> HttpResponse:
     form = DeclineForm(request.POST)
     if form.is_valid():
         try:
-            services.decline_merge(actor=request.user, merge=merge, reason=form.cleaned_data["decline_reason"],
-                                   request_id=_rid(request))
+            services.decline_merge(
+                actor=request.user,
+                merge=merge,
+                reason=form.cleaned_data["decline_reason"],
+                request_id=_rid(request),
+            )
         except PermissionDenied:
             raise Http404("No child found") from None
         except ValidationError as error:
@@ -214,28 +290,19 @@ def undo(request: HttpRequest, merge_id: uuid.UUID) -> HttpResponse:
     form = UndoForm(request.POST)
     if form.is_valid():
         try:
-            services.undo_merge(actor=request.user, merge=merge, reason=form.cleaned_data["undo_reason"],
-                                request_id=_rid(request))
+            services.undo_merge(
+                actor=request.user,
+                merge=merge,
+                reason=form.cleaned_data["undo_reason"],
+                request_id=_rid(request),
+            )
         except PermissionDenied:
             raise Http404("No child found") from None
         except ValidationError as error:
             apply_service_errors(form, _as_form_errors(error, "undo_reason"))
         else:
-            messages.success(request, f"Merge undone. {merged.full_name}'s record is back as it was.")
+            messages.success(
+                request, f"Merge undone. {merged.full_name}'s record is back as it was."
+            )
             return redirect("merging:detail", merge.pk)
     return _detail(request, merge, kept, merged, undo_form=form, status=422)
-
-
-def page_of_merged_record(user: Any, child_id: Any) -> str | None:
-    """Where the page of a merged-away record leads: its merge, for someone who may see the record
-    it was merged into; else nowhere (404, as for any record out of sight)."""
-    if not services.may_propose(user):
-        return None
-    try:
-        pk = uuid.UUID(str(child_id))
-    except ValueError:
-        return None
-    merge = ChildMerge.objects.filter(merged_id=pk, state=ChildMerge.State.MERGED).first()
-    if merge is None or not access.children_visible_to(user).filter(pk=merge.kept_id).exists():
-        return None
-    return reverse("merging:detail", args=[merge.pk])

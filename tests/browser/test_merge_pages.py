@@ -20,16 +20,22 @@ from .support import (
 )
 
 
-def test_a_worker_proposes_a_merge_a_leader_confirms_and_undoes_it(world: Any, make_child: Any,
-                                                                    signed_in_page: Any) -> None:
+def test_a_worker_proposes_a_merge_a_leader_confirms_and_undoes_it(
+    world: Any, make_child: Any, signed_in_page: Any
+) -> None:
     from django.utils import timezone
 
     from harbour.accounts.models import Allocation
     from harbour.children.models import Child
     from harbour.merging.models import ChildMerge
 
-    twin = make_child(social_worker=world.worker, given_names="Muhammad", family_name="Ahmady",
-                      home_office_reference="HO-1234567", date_of_birth=dt.date(2009, 1, 1))
+    twin = make_child(
+        social_worker=world.worker,
+        given_names="Muhammad",
+        family_name="Ahmady",
+        home_office_reference="HO-1234567",
+        date_of_birth=dt.date(2009, 1, 1),
+    )
     Allocation.objects.filter(child=twin).update(end=timezone.localdate())
 
     page = signed_in_page(world.worker)
@@ -42,7 +48,9 @@ def test_a_worker_proposes_a_merge_a_leader_confirms_and_undoes_it(world: Any, m
     assert_reflows(page)
     page.set_viewport_size({"width": 1280, "height": 800})
 
-    page.get_by_role("link", name="Compare and propose merging with Muhammad Ahmady's record").click()
+    page.get_by_role(
+        "link", name="Compare and propose merging with Muhammad Ahmady's record"
+    ).click()
     expect(page.locator("h1")).to_have_text("Check both records before you propose merging them")
     expect(page.get_by_role("table")).to_contain_text("HO-1234567")
     assert_structure(page)
@@ -70,22 +78,30 @@ def test_a_worker_proposes_a_merge_a_leader_confirms_and_undoes_it(world: Any, m
     assert_reflows(leader)
     leader.set_viewport_size({"width": 1280, "height": 800})
     submit(leader, "Merge the records")
-    assert_error_state(leader, "Confirm that you have checked both records and they are the same child")
+    assert_error_state(
+        leader, "Confirm that you have checked both records and they are the same child"
+    )
     assert_no_axe_violations(leader)
     leader.get_by_label("I have checked both records and they are the same child").check()
     submit(leader, "Merge the records")
     expect(leader.locator(".govuk-notification-banner")).to_contain_text("Records merged")
-    expect(leader.locator("h1")).to_have_text("Muhammad Ahmady's record was merged into Mohammed Ahmadi's")
+    expect(leader.locator("h1")).to_have_text(
+        "Muhammad Ahmady's record was merged into Mohammed Ahmadi's"
+    )
     assert_no_axe_violations(leader)
     assert Child.unscoped.get(pk=twin.pk).merged_into == world.child.pk
 
     # The merged-away record's page leads here.
     leader.goto(f"/children/{twin.pk}/")
-    expect(leader.locator("h1")).to_have_text("Muhammad Ahmady's record was merged into Mohammed Ahmadi's")
+    expect(leader.locator("h1")).to_have_text(
+        "Muhammad Ahmady's record was merged into Mohammed Ahmadi's"
+    )
     submit(leader, "Undo the merge")
     assert_error_state(leader, "Enter why the merge is being undone")
     assert_no_axe_violations(leader)
-    leader.get_by_label("Why is the merge being undone?").fill("Brothers with one reference by mistake")
+    leader.get_by_label("Why is the merge being undone?").fill(
+        "Brothers with one reference by mistake"
+    )
     submit(leader, "Undo the merge")
     expect(leader.locator(".govuk-notification-banner")).to_contain_text("Merge undone")
     expect(leader.locator("h1")).to_have_text("Merge undone")
