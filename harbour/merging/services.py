@@ -390,6 +390,14 @@ def _add_other_names_and_dates(
         (merged.preferred_name, ChildName.Kind.ALIAS),
         (merged.names_in_original_script, ChildName.Kind.SPELLING),
     ]
+    # Names in the original script added as such stay with the merged record (they are of a kind
+    # rebuilt at each correction), so they come across as spellings too.
+    wanted += [
+        (name, ChildName.Kind.SPELLING)
+        for name in ChildName.objects.filter(child=merged, kind=ChildName.Kind.ORIGINAL_SCRIPT)
+        .order_by("name")
+        .values_list("name", flat=True)
+    ]
     for name, kind in wanted:
         if name and search_key(name) not in known:
             known.add(search_key(name))
