@@ -20,6 +20,7 @@ from harbour.core.calendar import council_calendar
 from harbour.core.models import CouncilSettings
 from harbour.domain.timescales import leaving_care_status
 from harbour.domain.types import Period
+from harbour.merging import selectors as merging_selectors
 from harbour.merging import services as merging_services
 from harbour.referrals.services_arrival import open_arrival_tasks
 from harbour.returns import selectors as return_selectors
@@ -127,6 +128,7 @@ def child_detail(request: HttpRequest, child_id: Any) -> HttpResponse:
         "may_read_access_log": access.may_read_access_log(request.user),
         "may_restrict": services.may_restrict_processing(request.user),
         "may_merge": merging_services.may_propose(request.user),
+        "merged_into_this": merging_selectors.merged_into(child) if merging_services.may_propose(request.user) else [],
         "nts_referrals": list(child.nts_referrals.order_by("-received_at")),
         "arrival_tasks": open_arrival_tasks(child),
         "may_allocate": may_keep_rota(request.user),

@@ -88,6 +88,15 @@ def merges_of(child: Child) -> list[ChildMerge]:
     )
 
 
+def merged_into(child: Child) -> list[ChildMerge]:
+    """The merges that folded another record into this one and stand. One query."""
+    return list(
+        ChildMerge.objects.filter(kept=child, state=ChildMerge.State.MERGED).select_related(
+            "merged"
+        )[:20]
+    )
+
+
 def moved_counts(rows: list[dict[str, Any]]) -> list[tuple[str, int]]:
     """Rows moved (or returned) by kind, in words, from the merge record (no query)."""
     from django.apps import apps

@@ -87,6 +87,8 @@ def test_a_worker_finds_the_duplicate_and_proposes_and_a_leader_confirms(
     said = leader.get(gone["Location"]).content.decode()
     assert "Muhammad Ahmady&#39;s record was merged into Mohammed Ahmadi&#39;s" in said
     assert "Muhammad Ahmady" not in leader.get("/children/").content.decode()
+    kept_page = leader.get(f"/children/{setting.kept.pk}/").content.decode()
+    assert "Muhammad Ahmady's record was merged into this one" in kept_page
     # Reading the merge logs a read of both records.
     assert AccessLogEntry.objects.filter(
         child_id=setting.merged.pk, route="merging:detail"
