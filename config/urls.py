@@ -20,6 +20,7 @@ urlpatterns = [
     path("forecasting/", include("harbour.forecasting.urls")),
     path("retention/", include("harbour.retention.urls")),
     path("documents/", include("harbour.documents.urls")),
+    path("merges/", include("harbour.merging.urls")),
     path("board/", include("harbour.reporting.board.views")),
     path("performance/", include("harbour.reporting.views")),
     path("api/v1/", api.urls),

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "harbour.reporting",
     "harbour.reporting.board",
     "harbour.snapshot",
+    "harbour.merging",
 ]
 
 MIDDLEWARE = [

@@ -28,7 +28,14 @@ def _active_allocations(today: Any) -> Q:
 
 
 def children_visible_to(user: Any) -> QuerySet[Child]:
-    """Every child this user may see, as a queryset to filter further. Fails closed."""
+    """Every child this user may see, as a queryset to filter further. Fails closed.
+
+    A record merged into another (ADR 0019) is seen by nobody: its rows are on the kept record,
+    and its page leads there."""
+    return _children_visible_to(user).filter(merged_into__isnull=True)
+
+
+def _children_visible_to(user: Any) -> QuerySet[Child]:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Child.unscoped.none()
     scope = user.scope

@@ -68,6 +68,10 @@ class Child(Record):
     is_mother = models.BooleanField(null=True)
     mother_child_date_of_birth = models.DateField("date of birth of her first child", null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
+    # Set when two people agreed this record is the same child as another and it was merged into
+    # that one (ADR 0019): the record stays, hidden from lists and search, so that its history is
+    # intact and the merge can be undone. An identifier, not a key: see merging.ChildMerge.
+    merged_into = models.UUIDField(null=True, blank=True, db_index=True)
 
     class Meta:
         verbose_name_plural = "children"

@@ -20,6 +20,8 @@ from harbour.core.calendar import council_calendar
 from harbour.core.models import CouncilSettings
 from harbour.domain.timescales import leaving_care_status
 from harbour.domain.types import Period
+from harbour.merging import selectors as merging_selectors
+from harbour.merging import services as merging_services
 from harbour.referrals.services_arrival import open_arrival_tasks
 from harbour.returns import selectors as return_selectors
 from harbour.returns.models import PreviousPermanence
@@ -83,7 +85,15 @@ def search(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def child_detail(request: HttpRequest, child_id: Any) -> HttpResponse:
-    child = _open(request, child_id)
+    try:
+        child = _open(request, child_id)
+    except Http404:
+        # A record merged into another (ADR 0019) leads to its merge, for those who see the kept one.
+        from harbour.merging.selectors import page_of_merged_record
+
+        if merged_into := page_of_merged_record(request.user, child_id):
+            return redirect(merged_into)
+        raise
     if access.is_partner(request.user):
         return render(request, "children/partner_view.html", {"child": child})
     today = timezone.localdate()
@@ -117,6 +127,8 @@ def child_detail(request: HttpRequest, child_id: Any) -> HttpResponse:
         "may_edit": access.may_edit_child(request.user),
         "may_read_access_log": access.may_read_access_log(request.user),
         "may_restrict": services.may_restrict_processing(request.user),
+        "may_merge": merging_services.may_propose(request.user),
+        "merged_into_this": merging_selectors.merged_into(child) if merging_services.may_propose(request.user) else [],
         "nts_referrals": list(child.nts_referrals.order_by("-received_at")),
         "arrival_tasks": open_arrival_tasks(child),
         "may_allocate": may_keep_rota(request.user),

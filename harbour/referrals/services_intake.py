@@ -123,7 +123,8 @@ def _candidate_ids(facts: PersonFacts) -> list[uuid.UUID]:
         if value:
             condition |= Q(**{f"{field}__iexact": value})
     # Deliberately unscoped: a match outside the user's scope must still be counted (and only counted).
-    return list(Child.unscoped.filter(condition, date_of_death__isnull=True)
+    # A record merged into another (ADR 0019) is not a candidate: the record it was merged into is.
+    return list(Child.unscoped.filter(condition, date_of_death__isnull=True, merged_into__isnull=True)
                 .order_by("-created_at").values_list("id", flat=True)[:MAX_CANDIDATES])
 
 

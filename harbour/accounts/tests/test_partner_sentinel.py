@@ -113,6 +113,7 @@ UNREACHABLE = {
     "action_id": 1, "member_id": 1, "lead_id": 1, "delegation_id": 1, "invitation_id": 1,
     "measure": "reviews-on-time", "period_key": "2025-26", "report_id": uuid.UUID(int=9), "section": "nts",
     "key": "director", "hold_id": uuid.UUID(int=10), "proposal_id": uuid.UUID(int=11),
+    "merge_id": uuid.UUID(int=12),
 }
 
 

@@ -159,7 +159,23 @@ def world(people, secret_child, referral, make_user, make_provider, provider_age
                 "action_id": str(_iro_action(secret_child, users).pk),
                 "scenario_id": str(_saved_scenario(users[Role.DIRECTOR]).pk),
                 "report_id": str(_board_report(users[Role.PERFORMANCE_ANALYST]).pk)}
+    real_ids["merge_id"] = str(_merge_proposal(secret_child, people.worker).pk)
     return callers, real_ids
+
+
+def _merge_proposal(child: Any, worker: Any) -> Any:
+    """A proposal that a second record of the child is the same child (harbour.merging, ADR 0019)."""
+    from django.utils import timezone
+
+    from harbour.accounts.models import Allocation
+    from harbour.children import services as children
+    from harbour.merging import services as merging
+
+    twin = children.child_create(actor=worker, identity={"given_names": "Twin", "family_name": "Record"},
+                                 date_of_birth=None, date_of_birth_source="", social_worker=worker, today=TODAY)
+    # One allocated social worker at a time: the twin's ends today (still in the worker's caseload).
+    Allocation.objects.filter(child=twin).update(end=max(TODAY, timezone.localdate()))
+    return merging.propose_merge(actor=worker, kept=child, merged=twin, reason="Same Home Office reference")
 
 
 def _iro_action(child: Any, users: dict[str, Any]) -> Any:
