@@ -24,12 +24,12 @@ from harbour.domain.ages import add_months, age_on, birthday
 from harbour.domain.leaving_care import OC3_WINDOW_DAYS, care_leaver_status, oc3_contact_for
 from harbour.domain.review_measures import (
     TOOK_PART,
+    DueIndex,
     Occurrence,
     ReportingPeriod,
     ReviewHeld,
-    late_reasons,
+    late_reasons_of,
     participation_by_code,
-    share_in_time,
 )
 from harbour.domain.timescales import LeavingCareStatus
 from harbour.domain.types import Period
@@ -52,13 +52,13 @@ __all__ = [
 # --- The records the measures count --------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ChildFacts:
     child_id: str
     date_of_birth: date
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Transfer:
     """One NTS referral: the transfer deadline and the day the child arrived (None if not yet)."""
 
@@ -69,7 +69,7 @@ class Transfer:
     withdrawn: bool = False  # withdrawn or contested: no transfer to count
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CareSpell:
     """One period of being looked after."""
 
@@ -78,7 +78,7 @@ class CareSpell:
     end: date | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PlacementSpell:
     child_id: str
     start: date
@@ -86,7 +86,7 @@ class PlacementSpell:
     cost_per_week: Decimal | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LeaverContact:
     """The personal adviser's contact, coded as SSDA903 OC3 records it (reference.md 4.8)."""
 
@@ -97,7 +97,7 @@ class LeaverContact:
     accommodation_suitable: bool | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AllocationSpell:
     child_id: str
     worker_id: str
@@ -106,7 +106,7 @@ class AllocationSpell:
     end: date | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FundingClaimFacts:
     """The Home Office funding recorded for a child after arrival: a nightly rate from
     ``claim_from`` while they are looked after, and a one-off amount paid once."""
@@ -145,6 +145,15 @@ def _by_child(data: MeasureData, name: str) -> dict[str, list[Any]]:
         data.cache[key] = found
     grouped: dict[str, list[Any]] = data.cache[key]
     return grouped
+
+
+def _by_due(data: MeasureData, kind: str) -> DueIndex:
+    """The occurrences of ``kind`` by due date, kept in ``data.cache``: every period cuts out its own."""
+    key = ("by_due", kind)
+    if key not in data.cache:
+        data.cache[key] = DueIndex.of(data.occurrences, kind)
+    index: DueIndex = data.cache[key]
+    return index
 
 
 # --- Figures and measures -----------------------------------------------------------------
@@ -214,7 +223,7 @@ class _InTime(Measure):
     needs = frozenset({"occurrences"})
 
     def compute(self, data: MeasureData, period: ReportingPeriod, today: date) -> Figure:
-        counted = share_in_time(data.occurrences, self.kind, period, today)
+        counted = _by_due(data, self.kind).share_in_time(period, today)
         return self._figure(period, counted.count, counted.of, (o.child_id for o in counted.considered),
                             (o.child_id for o in counted.counted))
 
@@ -247,7 +256,7 @@ class ReviewsInTime(_InTime):
 
     def reasons(self, data: MeasureData, period: ReportingPeriod, today: date) -> list[tuple[str, int]]:
         """Why the late reviews of the period were late, most common first."""
-        return late_reasons(data.occurrences, period, today)
+        return late_reasons_of(_by_due(data, self.kind).share_in_time(period, today))
 
 
 class Participation(Measure):
@@ -541,4 +550,15 @@ def figures(data: MeasureData, periods: Sequence[ReportingPeriod], today: date,
             keys: Iterable[str] | None = None) -> dict[str, list[Figure]]:
     """Each measure (or those named in ``keys``, in display order) with one figure per period."""
     wanted = MEASURES if keys is None else {key: MEASURES[key] for key in MEASURES if key in set(keys)}
-    return {key: [measure.compute(data, period, today) for period in periods] for key, measure in wanted.items()}
+    return {key: [_computed(data, measure, period, today) for period in periods] for key, measure in wanted.items()}
+
+
+def _computed(data: MeasureData, measure: Measure, period: ReportingPeriod, today: date) -> Figure:
+    """``measure.compute``, kept in ``data.cache``: the board report asks for its quarter and the one
+    before, and again for the 8 quarters of its trend, which hold them. A figure is a pure function of
+    the data (one user's, one request's), the period and the day, so the kept one is the same."""
+    key = ("figure", measure.key, period, today)
+    if key not in data.cache:
+        data.cache[key] = measure.compute(data, period, today)
+    figure: Figure = data.cache[key]
+    return figure

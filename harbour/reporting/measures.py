@@ -9,10 +9,13 @@ and the national figures shipped with Harbour.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
+import threading
 import uuid
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -54,7 +57,7 @@ from harbour.placements.models import Placement
 from harbour.referrals.models import FundingClaim, Referral
 from harbour.reviews.models import Review
 from harbour.reviews.selectors import DUTY_KINDS, case_view
-from harbour.snapshot.checks import measured_checks
+from harbour.snapshot.checks import checks_between, measured_checks
 
 __all__ = [
     "MEASURES",
@@ -62,6 +65,7 @@ __all__ = [
     "Measure",
     "MeasureData",
     "NationalFigure",
+    "collector_paused",
     "ReportingPeriod",
     "figures",
     "load",
@@ -78,6 +82,35 @@ CONTACT_MARGIN = dt.timedelta(days=60)
 # A review due in the periods is held at most 6 months early, so older reviews' late reasons and
 # participation cannot count; a year leaves room.
 REVIEWS_BEFORE = dt.timedelta(days=366)
+
+
+_pauses = threading.Lock()
+_paused = 0
+_was_enabled = True
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused while a page counts its figures (ADR 0012, "Speed").
+    Counting a council's measures makes a few hundred thousand small objects (the occurrences, the
+    spells, the rows read), none of them in cycles: reference counting frees them all, but the
+    collector, which runs every few hundred allocations, looks through them again and again and
+    took a third of a dashboard's time. Paused for one request at most, then enabled as it was.
+    The collector is the process's: with requests on several threads, it is enabled again when the
+    last one ends, and never if something else had disabled it."""
+    global _paused, _was_enabled
+    with _pauses:
+        if _paused == 0:
+            _was_enabled = gc.isenabled()
+            gc.disable()
+        _paused += 1
+    try:
+        yield
+    finally:
+        with _pauses:
+            _paused -= 1
+            if _paused == 0 and _was_enabled:
+                gc.enable()
 
 
 def _day(moment: dt.datetime | None) -> dt.date | None:
@@ -171,14 +204,12 @@ Reasons = dict[tuple[uuid.UUID, dt.date], str]
 
 def _from_snapshot(visible: QuerySet[Child], *, today: dt.date, now: dt.datetime, reasons: Reasons,
                    due_between: tuple[dt.date, dt.date]) -> list[Occurrence]:
-    start, end = (day.isoformat() for day in due_between)  # ISO dates compare as the dates do
+    first, last = due_between
     occurrences = []
-    for pk, rows in measured_checks(visible, today=today, now=now, calendar=council_calendar()).items():
+    for pk, text in measured_checks(visible, today=today, now=now, calendar=council_calendar()).items():
         child_id = str(pk)
-        for due, kind, met in rows[bisect_left(rows, start, key=_due):bisect_right(rows, end, key=_due)]:
-            met_on = None if met is None else dt.date.fromisoformat(met)
-            reason = reasons.get((pk, met_on), "") if met_on else ""
-            occurrences.append(Occurrence(child_id, str(kind), dt.date.fromisoformat(str(due)), met_on, reason))
+        for due, kind, met_on in checks_between(text, first, last):
+            occurrences.append(Occurrence(child_id, kind, due, met_on, _reason(reasons, pk, kind, met_on)))
     return occurrences
 
 
@@ -190,16 +221,17 @@ def _from_engine(visible: QuerySet[Child], *, today: dt.date, now: dt.datetime, 
         checks, dues = _deadlines(timeline, today)
         child_id = str(pk)
         for due, kind, met_on in checks[bisect_left(dues, first):bisect_right(dues, last)]:
-            reason = reasons.get((pk, met_on), "") if met_on else ""
-            occurrences.append(Occurrence(child_id, kind, due, met_on, reason))
+            occurrences.append(Occurrence(child_id, kind, due, met_on, _reason(reasons, pk, kind, met_on)))
     return occurrences
 
 
+def _reason(reasons: Reasons, pk: uuid.UUID, kind: str, met_on: dt.date | None) -> str:
+    """The late reason recorded on the review held that day. A reason is a review's, so a visit or
+    another check met the same day has none (only the reviews' late reasons are counted)."""
+    return reasons.get((pk, met_on), "") if kind == "review" and met_on is not None else ""
+
+
 MEASURED_KINDS = frozenset(kind for kind, _ in REVIEW_MEASURES.values())
-
-
-def _due(check: list[str | None]) -> str:
-    return str(check[0])
 
 
 @lru_cache(maxsize=10_000)
