@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from harbour.domain.ages import add_months, age_on, birthday
 from harbour.domain.leaving_care import OC3_WINDOW_DAYS, care_leaver_status, oc3_contact_for
@@ -69,8 +69,7 @@ class Transfer:
     withdrawn: bool = False  # withdrawn or contested: no transfer to count
 
 
-@dataclass(frozen=True, slots=True)
-class CareSpell:
+class CareSpell(NamedTuple):  # a named tuple, as Occurrence: thousands a request
     """One period of being looked after."""
 
     child_id: str
@@ -78,8 +77,7 @@ class CareSpell:
     end: date | None
 
 
-@dataclass(frozen=True, slots=True)
-class PlacementSpell:
+class PlacementSpell(NamedTuple):  # a named tuple, as Occurrence: thousands a request
     child_id: str
     start: date
     end: date | None
@@ -97,8 +95,7 @@ class LeaverContact:
     accommodation_suitable: bool | None
 
 
-@dataclass(frozen=True, slots=True)
-class AllocationSpell:
+class AllocationSpell(NamedTuple):  # a named tuple, as Occurrence: thousands a request
     child_id: str
     worker_id: str
     kind: str  # social_worker, iro, personal_adviser
@@ -317,7 +314,8 @@ class ThreeOrMorePlacements(Measure):
     def compute(self, data: MeasureData, period: ReportingPeriod, today: date) -> Figure:
         day = min(period.end, today)
         year_start = add_months(day, -12) + timedelta(days=1)
-        in_care = {c.child_id for c in data.care if _open_on(c.start, c.end, day)}
+        # The open-on-the-day test written out (not _open_on): it runs for every spell of every period.
+        in_care = {c.child_id for c in data.care if c.start <= day and (c.end is None or c.end >= day)}
         placements = _by_child(data, "placements")
         three = [child for child in in_care
                  if sum(1 for p in placements[child] if p.start <= day and (p.end is None or p.end >= year_start)) >= 3]
@@ -337,8 +335,9 @@ class LongTermStability(Measure):
         day = min(period.end, today)
         long_ago = add_months(day, -30)
         two_years_ago = add_months(day, -24)
+        # In care since 30 months ago (so on the day too, if the spell is open then): the cheap test first.
         considered = [c.child_id for c in data.care
-                      if _open_on(c.start, c.end, day) and c.start <= long_ago and c.child_id in data.children
+                      if c.start <= long_ago and (c.end is None or c.end >= day) and c.child_id in data.children
                       and age_on(data.children[c.child_id].date_of_birth, day) < 16]
         placements = _by_child(data, "placements")
         stable = [child for child in considered
@@ -465,9 +464,19 @@ class _Caseload(Measure):
 
     def compute(self, data: MeasureData, period: ReportingPeriod, today: date) -> Figure:
         day = min(period.end, today)
-        open_ = [a for a in data.allocations if a.kind == self.allocation_kind and _open_on(a.start, a.end, day)]
+        open_ = [a for a in _allocations_of(data, self.allocation_kind)
+                 if a.start <= day and (a.end is None or a.end >= day)]
         workers = {a.worker_id for a in open_}
         return self._figure(period, len(open_), len(workers), (a.child_id for a in open_))
+
+
+def _allocations_of(data: MeasureData, kind: str) -> list[AllocationSpell]:
+    """The allocations of one kind, kept in ``data.cache``: every period and caseload asks again."""
+    key = ("allocations", kind)
+    if key not in data.cache:
+        data.cache[key] = [a for a in data.allocations if a.kind == kind]
+    found: list[AllocationSpell] = data.cache[key]
+    return found
 
 
 class SocialWorkerCaseload(_Caseload):

@@ -24,6 +24,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from operator import attrgetter
+from typing import NamedTuple
 
 from harbour.domain.ages import add_months
 
@@ -56,9 +57,10 @@ NOT_HELD_YET = "Not held yet"
 NO_REASON = "No reason recorded"
 
 
-@dataclass(frozen=True, slots=True)
-class Occurrence:
-    """One occurrence of a statutory check for one child: when it was due and when it was met."""
+class Occurrence(NamedTuple):
+    """One occurrence of a statutory check for one child: when it was due and when it was met.
+    A named tuple, not a dataclass: a dashboard makes tens of thousands a request, and a tuple is
+    made about three times faster (ADR 0012, "Speed")."""
 
     child_id: str
     kind: str
@@ -74,8 +76,7 @@ class Occurrence:
         return self.met_on is not None and self.met_on <= self.due
 
 
-@dataclass(frozen=True, slots=True)
-class ReviewHeld:
+class ReviewHeld(NamedTuple):  # a named tuple, as Occurrence
     child_id: str
     held_on: date
     participation: str
@@ -156,14 +157,19 @@ class DueIndex:
 
     @classmethod
     def of(cls, occurrences: Iterable[Occurrence], kind: str) -> DueIndex:
-        ordered = tuple(sorted((o for o in occurrences if o.kind == kind), key=attrgetter("due", "child_id")))
+        # By child, then stably by due date: the order of sorting by (due, child) in one pass, in two
+        # cheaper ones (no key tuples).
+        by_child = sorted((o for o in occurrences if o.kind == kind), key=attrgetter("child_id"))
+        ordered = tuple(sorted(by_child, key=attrgetter("due")))
         return cls(ordered, tuple(o.due for o in ordered))
 
     def share_in_time(self, period: ReportingPeriod, today: date) -> Figure:
         """As :func:`share_in_time` for this index's kind."""
         due_in_period = self.occurrences[bisect_left(self.dues, period.start):bisect_right(self.dues, period.end)]
-        considered = tuple(o for o in due_in_period if o.decided(today))
-        counted = tuple(o for o in considered if o.in_time)
+        # A period over before today has every occurrence decided (due before today); only the
+        # current one has some to leave out. ``in_time`` written out: it runs for each occurrence.
+        considered = due_in_period if period.end < today else tuple(o for o in due_in_period if o.decided(today))
+        counted = tuple(o for o in considered if o.met_on is not None and o.met_on <= o.due)
         return Figure(len(counted), len(considered), counted, considered)
 
 

@@ -130,67 +130,78 @@ def load_children(visible: QuerySet[Child], first: dt.date, last: dt.date, *, to
     """As :func:`load`, for a queryset of children already narrowed by the access module."""
     needs = set().union(*(MEASURES[key].needs for key in (MEASURES if measures is None else measures)))
     ids = visible.values("id")
+    text = _Text()
     loaded: dict[str, Any] = {}
     if needs & {"occurrences", "reviews"}:
         # The deadlines engine works through each child's whole history, so only children looked
         # after at some time in the periods are given to it: nothing else can fall due in them.
         in_care = PeriodLookedAfter.objects.filter(Q(end__isnull=True) | Q(end__gte=first), start__lte=last)
         occurrences, held = _checks(visible.filter(id__in=in_care.values("child_id")), today=today,
-                                    held_from=first - REVIEWS_BEFORE, due_between=(first, last))
+                                    held_from=first - REVIEWS_BEFORE, due_between=(first, last), text=text)
         loaded["occurrences"] = tuple(occurrences)
         loaded["reviews"] = tuple(r for r in held if first <= r.held_on <= last)
     if "children" in needs:
-        loaded["children"] = {str(pk): ChildFacts(str(pk), born) for pk, born in
+        loaded["children"] = {text[pk]: ChildFacts(text[pk], born) for pk, born in
                               visible.filter(date_of_birth__isnull=False).values_list("id", "date_of_birth")}
     if "transfers" in needs:
         loaded["transfers"] = tuple(
-            Transfer(str(child_id), _day(received_at) or due, due, _day(arrived_at),
+            Transfer(text[child_id], _day(received_at) or due, due, _day(arrived_at),
                      withdrawn=status in {Referral.Status.WITHDRAWN, Referral.Status.CONTESTED})
             for child_id, received_at, due, status, arrived_at in (
                 Referral.objects.filter(child_id__in=ids, transfer_due__range=(first, last))
                 .values_list("child_id", "received_at", "transfer_due", "status", "arrival__arrived_at")))
     if "care" in needs:
-        loaded["care"] = tuple(CareSpell(str(child_id), start, end) for child_id, start, end in
+        loaded["care"] = tuple(CareSpell(text[child_id], start, end) for child_id, start, end in
                                PeriodLookedAfter.objects.filter(child_id__in=ids).values_list("child_id", "start", "end"))
     if "placements" in needs:
         loaded["placements"] = tuple(
-            PlacementSpell(str(child_id), start, end, cost) for child_id, start, end, cost in
+            PlacementSpell(text[child_id], start, end, cost) for child_id, start, end, cost in
             Placement.objects.filter(child_id__in=ids).filter(Q(end__isnull=True) | Q(end__gte=add_months(first, -12)))
             .values_list("child_id", "start", "end", "cost_per_week"))
     if "contacts" in needs:
         loaded["contacts"] = tuple(
-            LeaverContact(str(row[0]), *row[1:]) for row in
+            LeaverContact(text[row[0]], *row[1:]) for row in
             AdviserContact.objects.filter(child_id__in=ids,
                                           contacted_on__range=(first - CONTACT_MARGIN, last + CONTACT_MARGIN))
             .values_list("child_id", "contacted_on", "in_touch", "activity", "accommodation_suitable"))
     if "allocations" in needs:
         loaded["allocations"] = tuple(
-            AllocationSpell(str(child_id), str(worker_id), kind, start, end)
+            AllocationSpell(text[child_id], text[worker_id], kind, start, end)
             for child_id, worker_id, kind, start, end in
             Allocation.objects.filter(child_id__in=ids).filter(Q(end__isnull=True) | Q(end__gte=first))
             .values_list("child_id", "worker_id", "kind", "start", "end"))
     if "funding" in needs:
         loaded["funding"] = tuple(
-            FundingClaimFacts(str(child_id), claim_from, rate, one_off) for child_id, claim_from, rate, one_off in
+            FundingClaimFacts(text[child_id], claim_from, rate, one_off) for child_id, claim_from, rate, one_off in
             FundingClaim.objects.filter(child_id__in=ids)
             .values_list("child_id", "claim_from", "nightly_rate", "one_off_amount"))
     return MeasureData(**loaded)
 
 
+class _Text(dict[uuid.UUID, str]):
+    """Each id as text, worked out once a request: the same children come back in every kind of
+    record, and ``str`` of a UUID costs several times a look-up here."""
+
+    def __missing__(self, pk: uuid.UUID) -> str:
+        self[pk] = found = str(pk)
+        return found
+
+
 def _checks(visible: QuerySet[Child], *, today: dt.date, held_from: dt.date = dt.date.min,
-            due_between: tuple[dt.date, dt.date] = (dt.date.min, dt.date.max),
+            due_between: tuple[dt.date, dt.date] = (dt.date.min, dt.date.max), text: _Text | None = None,
             ) -> tuple[list[Occurrence], list[ReviewHeld]]:
     """Every review, visit, health assessment and PEP due for the children, with each late review's
     reason, and every review held: the IRO measures' records (as :func:`reviews.selectors.measure_data`
     reads them). For the council's today from the measured checks snapshot (harbour.snapshot.checks);
     for another day from the engine, each child's deadlines remembered (see :func:`_deadlines`)."""
     now = timezone.now()  # before anything is read: the snapshot's rows are stamped with it
+    text = _Text() if text is None else text
     reasons: Reasons = {}
     held: list[ReviewHeld] = []
     for child_id, held_on, code, reason in (Review.objects.filter(child_id__in=visible.values("id"),
                                                                   held_on__gte=held_from)
                                             .values_list("child_id", "held_on", "participation", "late_reason__label")):
-        held.append(ReviewHeld(str(child_id), held_on, code))
+        held.append(ReviewHeld(text[child_id], held_on, code))
         if reason:
             reasons[(child_id, held_on)] = reason
     # The council's today: each child's checks from the snapshot, worked out again only for the
