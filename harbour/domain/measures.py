@@ -184,6 +184,8 @@ class Measure:
     national_key: str | None = None
     # The kinds of record (MeasureData's fields) it counts, so that a page loads only those.
     needs: frozenset[str] = frozenset()
+    # With "occurrences": the kinds of occurrence it counts (review, visit...), so that only those are made.
+    kinds: frozenset[str] = frozenset()
 
     def compute(self, data: MeasureData, period: ReportingPeriod, today: date) -> Figure:
         raise NotImplementedError
@@ -218,6 +220,9 @@ class _InTime(Measure):
 
     kind = ""
     needs = frozenset({"occurrences"})
+
+    def __init__(self) -> None:
+        self.kinds = frozenset({self.kind})
 
     def compute(self, data: MeasureData, period: ReportingPeriod, today: date) -> Figure:
         counted = _by_due(data, self.kind).share_in_time(period, today)
@@ -364,8 +369,12 @@ def _leaver_birthdays(data: MeasureData, period: ReportingPeriod, today: date) -
     key = ("leaver_birthdays", today)
     if key not in data.cache:
         data.cache[key] = _all_leaver_birthdays(data, today)
-    found: list[_LeaverBirthday] = data.cache[key]
-    return [b for b in found if period.covers(b.birthday)]
+    # The four care leaver measures ask for the same period: kept too.
+    in_period = ("leaver_birthdays", today, period)
+    if in_period not in data.cache:
+        data.cache[in_period] = [b for b in data.cache[key] if period.covers(b.birthday)]
+    found: list[_LeaverBirthday] = data.cache[in_period]
+    return found
 
 
 def _all_leaver_birthdays(data: MeasureData, today: date) -> list[_LeaverBirthday]:

@@ -79,6 +79,7 @@ __all__ = [
 NATIONAL_FILE = Path(__file__).with_name("national.json")
 # An OC3 contact up to 60 days either side of a birthday answers it (harbour.domain.leaving_care).
 CONTACT_MARGIN = dt.timedelta(days=60)
+MEASURED_KINDS = frozenset(kind for kind, _ in REVIEW_MEASURES.values())
 # A review due in the periods is held at most 6 months early, so older reviews' late reasons and
 # participation cannot count; a year leaves room.
 REVIEWS_BEFORE = dt.timedelta(days=366)
@@ -129,6 +130,7 @@ def load_children(visible: QuerySet[Child], first: dt.date, last: dt.date, *, to
                   measures: Iterable[str] | None = None) -> MeasureData:
     """As :func:`load`, for a queryset of children already narrowed by the access module."""
     needs = set().union(*(MEASURES[key].needs for key in (MEASURES if measures is None else measures)))
+    kinds = frozenset().union(*(MEASURES[key].kinds for key in (MEASURES if measures is None else measures)))
     ids = visible.values("id")
     text = _Text()
     loaded: dict[str, Any] = {}
@@ -137,7 +139,8 @@ def load_children(visible: QuerySet[Child], first: dt.date, last: dt.date, *, to
         # after at some time in the periods are given to it: nothing else can fall due in them.
         in_care = PeriodLookedAfter.objects.filter(Q(end__isnull=True) | Q(end__gte=first), start__lte=last)
         occurrences, held = _checks(visible.filter(id__in=in_care.values("child_id")), today=today,
-                                    held_from=first - REVIEWS_BEFORE, due_between=(first, last), text=text)
+                                    held_from=first - REVIEWS_BEFORE, due_between=(first, last), text=text,
+                                    kinds=kinds)
         loaded["occurrences"] = tuple(occurrences)
         loaded["reviews"] = tuple(r for r in held if first <= r.held_on <= last)
     if "children" in needs:
@@ -189,7 +192,7 @@ class _Text(dict[uuid.UUID, str]):
 
 def _checks(visible: QuerySet[Child], *, today: dt.date, held_from: dt.date = dt.date.min,
             due_between: tuple[dt.date, dt.date] = (dt.date.min, dt.date.max), text: _Text | None = None,
-            ) -> tuple[list[Occurrence], list[ReviewHeld]]:
+            kinds: frozenset[str] = MEASURED_KINDS) -> tuple[list[Occurrence], list[ReviewHeld]]:
     """Every review, visit, health assessment and PEP due for the children, with each late review's
     reason, and every review held: the IRO measures' records (as :func:`reviews.selectors.measure_data`
     reads them). For the council's today from the measured checks snapshot (harbour.snapshot.checks);
@@ -207,31 +210,33 @@ def _checks(visible: QuerySet[Child], *, today: dt.date, held_from: dt.date = dt
     # The council's today: each child's checks from the snapshot, worked out again only for the
     # children changed since (ADR 0012, "Speed"). Another day (a test, a what-if): from scratch.
     from_checks = _from_snapshot if today == timezone.localdate() else _from_engine
-    return from_checks(visible, today=today, now=now, reasons=reasons, due_between=due_between), held
+    return from_checks(visible, today=today, now=now, reasons=reasons, due_between=due_between, kinds=kinds), held
 
 
 Reasons = dict[tuple[uuid.UUID, dt.date], str]
 
 
 def _from_snapshot(visible: QuerySet[Child], *, today: dt.date, now: dt.datetime, reasons: Reasons,
-                   due_between: tuple[dt.date, dt.date]) -> list[Occurrence]:
+                   due_between: tuple[dt.date, dt.date], kinds: frozenset[str]) -> list[Occurrence]:
     first, last = due_between
     occurrences = []
     for pk, text in measured_checks(visible, today=today, now=now, calendar=council_calendar()).items():
         child_id = str(pk)
-        for due, kind, met_on in checks_between(text, first, last):
+        for due, kind, met_on in checks_between(text, first, last, kinds):
             occurrences.append(Occurrence(child_id, kind, due, met_on, _reason(reasons, pk, kind, met_on)))
     return occurrences
 
 
 def _from_engine(visible: QuerySet[Child], *, today: dt.date, now: dt.datetime, reasons: Reasons,
-                 due_between: tuple[dt.date, dt.date]) -> list[Occurrence]:
+                 due_between: tuple[dt.date, dt.date], kinds: frozenset[str]) -> list[Occurrence]:
     first, last = due_between
     occurrences = []
     for pk, timeline in case_view(visible, today=today, calendar=council_calendar()).timelines.items():
         checks, dues = _deadlines(timeline, today)
         child_id = str(pk)
         for due, kind, met_on in checks[bisect_left(dues, first):bisect_right(dues, last)]:
+            if kind not in kinds:
+                continue
             occurrences.append(Occurrence(child_id, kind, due, met_on, _reason(reasons, pk, kind, met_on)))
     return occurrences
 
@@ -240,9 +245,6 @@ def _reason(reasons: Reasons, pk: uuid.UUID, kind: str, met_on: dt.date | None) 
     """The late reason recorded on the review held that day. A reason is a review's, so a visit or
     another check met the same day has none (only the reviews' late reasons are counted)."""
     return reasons.get((pk, met_on), "") if kind == "review" and met_on is not None else ""
-
-
-MEASURED_KINDS = frozenset(kind for kind, _ in REVIEW_MEASURES.values())
 
 
 @lru_cache(maxsize=10_000)

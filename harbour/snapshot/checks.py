@@ -46,9 +46,10 @@ def encode(checks: list[Check]) -> str:
                    for due, kind, met in sorted(checks, key=lambda check: check[0]))
 
 
-def checks_between(text: str, first: dt.date, last: dt.date) -> list[Check]:
-    """The checks of ``text`` (:func:`encode`) due from ``first`` to ``last``, by due date; the
-    others are never read."""
+def checks_between(text: str, first: dt.date, last: dt.date,
+                   kinds: frozenset[str] = MEASURED_KINDS) -> list[Check]:
+    """The checks of ``text`` (:func:`encode`) due from ``first`` to ``last``, of ``kinds``, by due
+    date; the others are never read."""
     count = len(text) // WIDTH
 
     def due(index: int) -> str:
@@ -56,11 +57,14 @@ def checks_between(text: str, first: dt.date, last: dt.date) -> list[Check]:
 
     start = bisect_left(range(count), first.isoformat(), key=due)
     end = bisect_right(range(count), last.isoformat(), key=due)
+    letters = {KIND_LETTERS[kind] for kind in kinds}
     found = []
     for at in range(start * WIDTH, end * WIDTH, WIDTH):
-        met = text[at + 11:at + WIDTH]
-        found.append((dt.date.fromisoformat(text[at:at + 10]), LETTER_KINDS[text[at + 10]],
-                      None if met == NOT_MET else dt.date.fromisoformat(met)))
+        letter = text[at + 10]
+        if letter in letters:
+            met = text[at + 11:at + WIDTH]
+            found.append((dt.date.fromisoformat(text[at:at + 10]), LETTER_KINDS[letter],
+                          None if met == NOT_MET else dt.date.fromisoformat(met)))
     return found
 
 
