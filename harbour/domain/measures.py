@@ -322,8 +322,9 @@ class ThreeOrMorePlacements(Measure):
         # The open-on-the-day test written out (not _open_on): it runs for every spell of every period.
         in_care = {c.child_id for c in data.care if c.start <= day and (c.end is None or c.end >= day)}
         placements = _by_child(data, "placements")
-        three = [child for child in in_care
-                 if sum(1 for p in placements[child] if p.start <= day and (p.end is None or p.end >= year_start)) >= 3]
+        # A child with fewer than 3 placements loaded cannot have 3 in the year: not counted through.
+        three = [child for child in in_care if len(placements[child]) >= 3
+                 and sum(1 for p in placements[child] if p.start <= day and (p.end is None or p.end >= year_start)) >= 3]
         return self._figure(period, len(three), len(in_care), in_care, three)
 
 
