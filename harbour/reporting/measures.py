@@ -130,7 +130,9 @@ def load_children(visible: QuerySet[Child], first: dt.date, last: dt.date, *, to
                   measures: Iterable[str] | None = None) -> MeasureData:
     """As :func:`load`, for a queryset of children already narrowed by the access module."""
     needs = set().union(*(MEASURES[key].needs for key in (MEASURES if measures is None else measures)))
-    kinds = frozenset().union(*(MEASURES[key].kinds for key in (MEASURES if measures is None else measures)))
+    # Only the kinds of occurrence the measures count are made; a measure of occurrences naming none gets all.
+    kinds = frozenset().union(*((MEASURES[key].kinds or MEASURED_KINDS) for key in
+                                (MEASURES if measures is None else measures) if "occurrences" in MEASURES[key].needs))
     ids = visible.values("id")
     text = _Text()
     loaded: dict[str, Any] = {}
