@@ -18,19 +18,19 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from harbour.domain.ages import add_months, age_on, birthday
 from harbour.domain.episodes import SHORT_BREAK_STATUSES, TEMPORARY_PLACES
 from harbour.domain.leaving_care import OC3_WINDOW_DAYS, care_leaver_status, oc3_contact_for
 from harbour.domain.review_measures import (
     TOOK_PART,
+    DueIndex,
     Occurrence,
     ReportingPeriod,
     ReviewHeld,
-    late_reasons,
+    late_reasons_of,
     participation_by_code,
-    share_in_time,
 )
 from harbour.domain.timescales import LeavingCareStatus
 from harbour.domain.types import Period
@@ -54,13 +54,13 @@ __all__ = [
 # --- The records the measures count --------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ChildFacts:
     child_id: str
     date_of_birth: date
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Transfer:
     """One NTS referral: the transfer deadline and the day the child arrived (None if not yet)."""
 
@@ -71,8 +71,7 @@ class Transfer:
     withdrawn: bool = False  # withdrawn or contested: no transfer to count
 
 
-@dataclass(frozen=True)
-class CareSpell:
+class CareSpell(NamedTuple):  # a named tuple, as Occurrence: thousands a request
     """One period of being looked after."""
 
     child_id: str
@@ -80,8 +79,7 @@ class CareSpell:
     end: date | None
 
 
-@dataclass(frozen=True)
-class PlacementSpell:
+class PlacementSpell(NamedTuple):  # a named tuple, as Occurrence: thousands a request
     child_id: str
     start: date
     end: date | None
@@ -102,7 +100,7 @@ class LegalStatusSpell:
     end: date | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LeaverContact:
     """The personal adviser's contact, coded as SSDA903 OC3 records it (reference.md 4.8)."""
 
@@ -113,8 +111,7 @@ class LeaverContact:
     accommodation_suitable: bool | None
 
 
-@dataclass(frozen=True)
-class AllocationSpell:
+class AllocationSpell(NamedTuple):  # a named tuple, as Occurrence: thousands a request
     child_id: str
     worker_id: str
     kind: str  # social_worker, iro, personal_adviser
@@ -122,7 +119,7 @@ class AllocationSpell:
     end: date | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FundingClaimFacts:
     """The Home Office funding recorded for a child after arrival: a nightly rate from
     ``claim_from`` while they are looked after, and a one-off amount paid once."""
@@ -164,6 +161,15 @@ def _by_child(data: MeasureData, name: str) -> dict[str, list[Any]]:
     return grouped
 
 
+def _by_due(data: MeasureData, kind: str) -> DueIndex:
+    """The occurrences of ``kind`` by due date, kept in ``data.cache``: every period cuts out its own."""
+    key = ("by_due", kind)
+    if key not in data.cache:
+        data.cache[key] = DueIndex.of(data.occurrences, kind)
+    index: DueIndex = data.cache[key]
+    return index
+
+
 # --- Figures and measures -----------------------------------------------------------------
 
 
@@ -195,6 +201,8 @@ class Measure:
     national_key: str | None = None
     # The kinds of record (MeasureData's fields) it counts, so that a page loads only those.
     needs: frozenset[str] = frozenset()
+    # With "occurrences": the kinds of occurrence it counts (review, visit...), so that only those are made.
+    kinds: frozenset[str] = frozenset()
 
     def compute(self, data: MeasureData, period: ReportingPeriod, today: date) -> Figure:
         raise NotImplementedError
@@ -230,8 +238,11 @@ class _InTime(Measure):
     kind = ""
     needs = frozenset({"occurrences"})
 
+    def __init__(self) -> None:
+        self.kinds = frozenset({self.kind})
+
     def compute(self, data: MeasureData, period: ReportingPeriod, today: date) -> Figure:
-        counted = share_in_time(data.occurrences, self.kind, period, today)
+        counted = _by_due(data, self.kind).share_in_time(period, today)
         return self._figure(period, counted.count, counted.of, (o.child_id for o in counted.considered),
                             (o.child_id for o in counted.counted))
 
@@ -264,7 +275,7 @@ class ReviewsInTime(_InTime):
 
     def reasons(self, data: MeasureData, period: ReportingPeriod, today: date) -> list[tuple[str, int]]:
         """Why the late reviews of the period were late, most common first."""
-        return late_reasons(data.occurrences, period, today)
+        return late_reasons_of(_by_due(data, self.kind).share_in_time(period, today))
 
 
 class Participation(Measure):
@@ -434,8 +445,9 @@ class ThreeOrMorePlacements(Measure):
         year_start = add_months(day, -12) + timedelta(days=1)
         in_care = {c.child_id for c in _in_care_on(data, day)}
         runs = _runs(data)
-        three = [child for child in in_care
-                 if sum(1 for r in runs.get(child, []) if r.start <= day and (r.end is None or r.end >= year_start)) >= 3]
+        # A child with fewer than 3 placements loaded cannot have 3 in the year: not counted through.
+        three = [child for child in in_care if len(runs.get(child, ())) >= 3
+                 and sum(1 for r in runs[child] if r.start <= day and (r.end is None or r.end >= year_start)) >= 3]
         return self._figure(period, len(three), len(in_care), in_care, three)
 
 
@@ -510,8 +522,12 @@ def _leaver_birthdays(data: MeasureData, period: ReportingPeriod, today: date) -
     key = ("leaver_birthdays", today)
     if key not in data.cache:
         data.cache[key] = _all_leaver_birthdays(data, today)
-    found: list[_LeaverBirthday] = data.cache[key]
-    return [b for b in found if period.covers(b.birthday)]
+    # The four care leaver measures ask for the same period: kept too.
+    in_period = ("leaver_birthdays", today, period)
+    if in_period not in data.cache:
+        data.cache[in_period] = [b for b in data.cache[key] if period.covers(b.birthday)]
+    found: list[_LeaverBirthday] = data.cache[in_period]
+    return found
 
 
 def _all_leaver_birthdays(data: MeasureData, today: date) -> list[_LeaverBirthday]:
@@ -610,9 +626,19 @@ class _Caseload(Measure):
 
     def compute(self, data: MeasureData, period: ReportingPeriod, today: date) -> Figure:
         day = min(period.end, today)
-        open_ = [a for a in data.allocations if a.kind == self.allocation_kind and _open_on(a.start, a.end, day)]
+        open_ = [a for a in _allocations_of(data, self.allocation_kind)
+                 if a.start <= day and (a.end is None or a.end >= day)]
         workers = {a.worker_id for a in open_}
         return self._figure(period, len(open_), len(workers), (a.child_id for a in open_))
+
+
+def _allocations_of(data: MeasureData, kind: str) -> list[AllocationSpell]:
+    """The allocations of one kind, kept in ``data.cache``: every period and caseload asks again."""
+    key = ("allocations", kind)
+    if key not in data.cache:
+        data.cache[key] = [a for a in data.allocations if a.kind == kind]
+    found: list[AllocationSpell] = data.cache[key]
+    return found
 
 
 class SocialWorkerCaseload(_Caseload):
@@ -695,4 +721,15 @@ def figures(data: MeasureData, periods: Sequence[ReportingPeriod], today: date,
             keys: Iterable[str] | None = None) -> dict[str, list[Figure]]:
     """Each measure (or those named in ``keys``, in display order) with one figure per period."""
     wanted = MEASURES if keys is None else {key: MEASURES[key] for key in MEASURES if key in set(keys)}
-    return {key: [measure.compute(data, period, today) for period in periods] for key, measure in wanted.items()}
+    return {key: [_computed(data, measure, period, today) for period in periods] for key, measure in wanted.items()}
+
+
+def _computed(data: MeasureData, measure: Measure, period: ReportingPeriod, today: date) -> Figure:
+    """``measure.compute``, kept in ``data.cache``: the board report asks for its quarter and the one
+    before, and again for the 8 quarters of its trend, which hold them. A figure is a pure function of
+    the data (one user's, one request's), the period and the day, so the kept one is the same."""
+    key = ("figure", measure.key, period, today)
+    if key not in data.cache:
+        data.cache[key] = measure.compute(data, period, today)
+    figure: Figure = data.cache[key]
+    return figure

@@ -18,21 +18,26 @@ Quarters are financial quarters, April to March, as councils and the DfE report 
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from operator import attrgetter
+from typing import NamedTuple
 
 from harbour.domain.ages import add_months
 
 __all__ = [
     "MEASURES",
     "PARTICIPATION_CODES",
+    "DueIndex",
     "Figure",
     "Occurrence",
     "ReportingPeriod",
     "ReviewHeld",
     "late_reasons",
+    "late_reasons_of",
     "months_between",
     "participation_by_code",
     "quarters_between",
@@ -52,9 +57,10 @@ NOT_HELD_YET = "Not held yet"
 NO_REASON = "No reason recorded"
 
 
-@dataclass(frozen=True)
-class Occurrence:
-    """One occurrence of a statutory check for one child: when it was due and when it was met."""
+class Occurrence(NamedTuple):
+    """One occurrence of a statutory check for one child: when it was due and when it was met.
+    A named tuple, not a dataclass: a dashboard makes tens of thousands a request, and a tuple is
+    made about three times faster (ADR 0012, "Speed")."""
 
     child_id: str
     kind: str
@@ -70,8 +76,7 @@ class Occurrence:
         return self.met_on is not None and self.met_on <= self.due
 
 
-@dataclass(frozen=True)
-class ReviewHeld:
+class ReviewHeld(NamedTuple):  # a named tuple, as Occurrence
     child_id: str
     held_on: date
     participation: str
@@ -141,23 +146,49 @@ def quarters_between(first: date, last: date) -> list[ReportingPeriod]:
     return found
 
 
+@dataclass(frozen=True)
+class DueIndex:
+    """One kind's occurrences sorted by due date (then child), so that each period's are cut out by
+    bisection instead of looking through them all: a dashboard counts 8 quarters or 12 months of
+    the same occurrences. Counts exactly as :func:`share_in_time`, which is built on it."""
+
+    occurrences: tuple[Occurrence, ...]
+    dues: tuple[date, ...]
+
+    @classmethod
+    def of(cls, occurrences: Iterable[Occurrence], kind: str) -> DueIndex:
+        # By child, then stably by due date: the order of sorting by (due, child) in one pass, in two
+        # cheaper ones (no key tuples).
+        by_child = sorted((o for o in occurrences if o.kind == kind), key=attrgetter("child_id"))
+        ordered = tuple(sorted(by_child, key=attrgetter("due")))
+        return cls(ordered, tuple(o.due for o in ordered))
+
+    def share_in_time(self, period: ReportingPeriod, today: date) -> Figure:
+        """As :func:`share_in_time` for this index's kind."""
+        due_in_period = self.occurrences[bisect_left(self.dues, period.start):bisect_right(self.dues, period.end)]
+        # A period over before today has every occurrence decided (due before today); only the
+        # current one has some to leave out. ``in_time`` written out: it runs for each occurrence.
+        considered = due_in_period if period.end < today else tuple(o for o in due_in_period if o.decided(today))
+        counted = tuple(o for o in considered if o.met_on is not None and o.met_on <= o.due)
+        return Figure(len(counted), len(considered), counted, considered)
+
+
 def share_in_time(occurrences: Iterable[Occurrence], kind: str, period: ReportingPeriod, today: date) -> Figure:
     """Occurrences of ``kind`` due in ``period`` and decided by ``today``, and how many of
-    them were met on or before their due date."""
-    considered = tuple(
-        sorted((o for o in occurrences if o.kind == kind and period.covers(o.due) and o.decided(today)),
-               key=lambda o: (o.due, o.child_id))
-    )
-    counted = tuple(o for o in considered if o.in_time)
-    return Figure(len(counted), len(considered), counted, considered)
+    them were met on or before their due date (both by due date, then child)."""
+    return DueIndex.of(occurrences, kind).share_in_time(period, today)
 
 
 def late_reasons(occurrences: Iterable[Occurrence], period: ReportingPeriod, today: date) -> list[tuple[str, int]]:
     """Why reviews due in ``period`` were late, most common first: the reason recorded, or
     "Not held yet" for one still outstanding after its due date."""
-    figure = share_in_time(occurrences, "review", period, today)
+    return late_reasons_of(share_in_time(occurrences, "review", period, today))
+
+
+def late_reasons_of(reviews: Figure) -> list[tuple[str, int]]:
+    """As :func:`late_reasons`, from the period's reviews already counted (:func:`share_in_time`)."""
     reasons: Counter[str] = Counter()
-    for occurrence in figure.considered:
+    for occurrence in reviews.considered:
         if occurrence.in_time:
             continue
         if occurrence.met_on is None:

@@ -9,10 +9,13 @@ and the national figures shipped with Harbour.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
+import threading
 import uuid
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -55,7 +58,7 @@ from harbour.placements.models import Placement
 from harbour.referrals.models import FundingClaim, Referral
 from harbour.reviews.models import Review
 from harbour.reviews.selectors import DUTY_KINDS, case_view
-from harbour.snapshot.checks import measured_checks
+from harbour.snapshot.checks import checks_between, measured_checks
 
 __all__ = [
     "MEASURES",
@@ -63,6 +66,7 @@ __all__ = [
     "Measure",
     "MeasureData",
     "NationalFigure",
+    "collector_paused",
     "ReportingPeriod",
     "figures",
     "load",
@@ -76,9 +80,39 @@ __all__ = [
 NATIONAL_FILE = Path(__file__).with_name("national.json")
 # An OC3 contact up to 60 days either side of a birthday answers it (harbour.domain.leaving_care).
 CONTACT_MARGIN = dt.timedelta(days=60)
+MEASURED_KINDS = frozenset(kind for kind, _ in REVIEW_MEASURES.values())
 # A review due in the periods is held at most 6 months early, so older reviews' late reasons and
 # participation cannot count; a year leaves room.
 REVIEWS_BEFORE = dt.timedelta(days=366)
+
+
+_pauses = threading.Lock()
+_paused = 0
+_was_enabled = True
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused while a page counts its figures (ADR 0012, "Speed").
+    Counting a council's measures makes a few hundred thousand small objects (the occurrences, the
+    spells, the rows read), none of them in cycles: reference counting frees them all, but the
+    collector, which runs every few hundred allocations, looks through them again and again and
+    took a third of a dashboard's time. Paused for one request at most, then enabled as it was.
+    The collector is the process's: with requests on several threads, it is enabled again when the
+    last one ends, and never if something else had disabled it."""
+    global _paused, _was_enabled
+    with _pauses:
+        if _paused == 0:
+            _was_enabled = gc.isenabled()
+            gc.disable()
+        _paused += 1
+    try:
+        yield
+    finally:
+        with _pauses:
+            _paused -= 1
+            if _paused == 0 and _was_enabled:
+                gc.enable()
 
 
 def _day(moment: dt.datetime | None) -> dt.date | None:
@@ -97,34 +131,39 @@ def load_children(visible: QuerySet[Child], first: dt.date, last: dt.date, *, to
                   measures: Iterable[str] | None = None) -> MeasureData:
     """As :func:`load`, for a queryset of children already narrowed by the access module."""
     needs = set().union(*(MEASURES[key].needs for key in (MEASURES if measures is None else measures)))
+    # Only the kinds of occurrence the measures count are made; a measure of occurrences naming none gets all.
+    kinds = frozenset().union(*((MEASURES[key].kinds or MEASURED_KINDS) for key in
+                                (MEASURES if measures is None else measures) if "occurrences" in MEASURES[key].needs))
     ids = visible.values("id")
+    text = _Text()
     loaded: dict[str, Any] = {}
     if needs & {"occurrences", "reviews"}:
         # The deadlines engine works through each child's whole history, so only children looked
         # after at some time in the periods are given to it: nothing else can fall due in them.
         in_care = PeriodLookedAfter.objects.filter(Q(end__isnull=True) | Q(end__gte=first), start__lte=last)
         occurrences, held = _checks(visible.filter(id__in=in_care.values("child_id")), today=today,
-                                    held_from=first - REVIEWS_BEFORE, due_between=(first, last))
+                                    held_from=first - REVIEWS_BEFORE, due_between=(first, last), text=text,
+                                    kinds=kinds)
         loaded["occurrences"] = tuple(occurrences)
         loaded["reviews"] = tuple(r for r in held if first <= r.held_on <= last)
     if "children" in needs:
-        loaded["children"] = {str(pk): ChildFacts(str(pk), born) for pk, born in
+        loaded["children"] = {text[pk]: ChildFacts(text[pk], born) for pk, born in
                               visible.filter(date_of_birth__isnull=False).values_list("id", "date_of_birth")}
     if "transfers" in needs:
         loaded["transfers"] = tuple(
-            Transfer(str(child_id), _day(received_at) or due, due, _day(arrived_at),
+            Transfer(text[child_id], _day(received_at) or due, due, _day(arrived_at),
                      withdrawn=status in {Referral.Status.WITHDRAWN, Referral.Status.CONTESTED})
             for child_id, received_at, due, status, arrived_at in (
                 Referral.objects.filter(child_id__in=ids, transfer_due__range=(first, last))
                 .values_list("child_id", "received_at", "transfer_due", "status", "arrival__arrived_at")))
     if "care" in needs:
-        loaded["care"] = tuple(CareSpell(str(child_id), start, end) for child_id, start, end in
+        loaded["care"] = tuple(CareSpell(text[child_id], start, end) for child_id, start, end in
                                PeriodLookedAfter.objects.filter(child_id__in=ids).values_list("child_id", "start", "end"))
     if "placements" in needs:
         # Back far enough for the long-term stability measure: a run with one carer, or an adoptive
         # placement with the one before it, can reach back 2 years from the first period's start.
         loaded["placements"] = tuple(
-            PlacementSpell(str(child_id), start, end, cost, place,
+            PlacementSpell(text[child_id], start, end, cost, place,
                            str(provider_id) if provider_id else carer)  # the carer as the 903 episodes read it
             for child_id, start, end, cost, place, provider_id, carer in
             Placement.objects.filter(child_id__in=ids).filter(Q(end__isnull=True) | Q(end__gte=add_months(first, -25)))
@@ -132,85 +171,93 @@ def load_children(visible: QuerySet[Child], first: dt.date, last: dt.date, *, to
                          "carer_or_provider"))
     if "legal_statuses" in needs:
         loaded["legal_statuses"] = tuple(
-            LegalStatusSpell(str(child_id), status, start, end) for child_id, status, start, end in
+            LegalStatusSpell(text[child_id], status, start, end) for child_id, status, start, end in
             LegalStatusPeriod.objects.filter(child_id__in=ids).filter(Q(end__isnull=True) | Q(end__gte=first))
             .values_list("child_id", "legal_status", "start", "end"))
     if "contacts" in needs:
         loaded["contacts"] = tuple(
-            LeaverContact(str(row[0]), *row[1:]) for row in
+            LeaverContact(text[row[0]], *row[1:]) for row in
             AdviserContact.objects.filter(child_id__in=ids,
                                           contacted_on__range=(first - CONTACT_MARGIN, last + CONTACT_MARGIN))
             .values_list("child_id", "contacted_on", "in_touch", "activity", "accommodation_suitable"))
     if "allocations" in needs:
         loaded["allocations"] = tuple(
-            AllocationSpell(str(child_id), str(worker_id), kind, start, end)
+            AllocationSpell(text[child_id], text[worker_id], kind, start, end)
             for child_id, worker_id, kind, start, end in
             Allocation.objects.filter(child_id__in=ids).filter(Q(end__isnull=True) | Q(end__gte=first))
             .values_list("child_id", "worker_id", "kind", "start", "end"))
     if "funding" in needs:
         loaded["funding"] = tuple(
-            FundingClaimFacts(str(child_id), claim_from, rate, one_off) for child_id, claim_from, rate, one_off in
+            FundingClaimFacts(text[child_id], claim_from, rate, one_off) for child_id, claim_from, rate, one_off in
             FundingClaim.objects.filter(child_id__in=ids)
             .values_list("child_id", "claim_from", "nightly_rate", "one_off_amount"))
     return MeasureData(**loaded)
 
 
+class _Text(dict[uuid.UUID, str]):
+    """Each id as text, worked out once a request: the same children come back in every kind of
+    record, and ``str`` of a UUID costs several times a look-up here."""
+
+    def __missing__(self, pk: uuid.UUID) -> str:
+        self[pk] = found = str(pk)
+        return found
+
+
 def _checks(visible: QuerySet[Child], *, today: dt.date, held_from: dt.date = dt.date.min,
-            due_between: tuple[dt.date, dt.date] = (dt.date.min, dt.date.max),
-            ) -> tuple[list[Occurrence], list[ReviewHeld]]:
+            due_between: tuple[dt.date, dt.date] = (dt.date.min, dt.date.max), text: _Text | None = None,
+            kinds: frozenset[str] = MEASURED_KINDS) -> tuple[list[Occurrence], list[ReviewHeld]]:
     """Every review, visit, health assessment and PEP due for the children, with each late review's
     reason, and every review held: the IRO measures' records (as :func:`reviews.selectors.measure_data`
     reads them). For the council's today from the measured checks snapshot (harbour.snapshot.checks);
     for another day from the engine, each child's deadlines remembered (see :func:`_deadlines`)."""
     now = timezone.now()  # before anything is read: the snapshot's rows are stamped with it
+    text = _Text() if text is None else text
     reasons: Reasons = {}
     held: list[ReviewHeld] = []
     for child_id, held_on, code, reason in (Review.objects.filter(child_id__in=visible.values("id"),
                                                                   held_on__gte=held_from)
                                             .values_list("child_id", "held_on", "participation", "late_reason__label")):
-        held.append(ReviewHeld(str(child_id), held_on, code))
+        held.append(ReviewHeld(text[child_id], held_on, code))
         if reason:
             reasons[(child_id, held_on)] = reason
     # The council's today: each child's checks from the snapshot, worked out again only for the
     # children changed since (ADR 0012, "Speed"). Another day (a test, a what-if): from scratch.
     from_checks = _from_snapshot if today == timezone.localdate() else _from_engine
-    return from_checks(visible, today=today, now=now, reasons=reasons, due_between=due_between), held
+    return from_checks(visible, today=today, now=now, reasons=reasons, due_between=due_between, kinds=kinds), held
 
 
 Reasons = dict[tuple[uuid.UUID, dt.date], str]
 
 
 def _from_snapshot(visible: QuerySet[Child], *, today: dt.date, now: dt.datetime, reasons: Reasons,
-                   due_between: tuple[dt.date, dt.date]) -> list[Occurrence]:
-    start, end = (day.isoformat() for day in due_between)  # ISO dates compare as the dates do
+                   due_between: tuple[dt.date, dt.date], kinds: frozenset[str]) -> list[Occurrence]:
+    first, last = due_between
     occurrences = []
-    for pk, rows in measured_checks(visible, today=today, now=now, calendar=council_calendar()).items():
+    for pk, text in measured_checks(visible, today=today, now=now, calendar=council_calendar()).items():
         child_id = str(pk)
-        for due, kind, met in rows[bisect_left(rows, start, key=_due):bisect_right(rows, end, key=_due)]:
-            met_on = None if met is None else dt.date.fromisoformat(met)
-            reason = reasons.get((pk, met_on), "") if met_on else ""
-            occurrences.append(Occurrence(child_id, str(kind), dt.date.fromisoformat(str(due)), met_on, reason))
+        for due, kind, met_on in checks_between(text, first, last, kinds):
+            occurrences.append(Occurrence(child_id, kind, due, met_on, _reason(reasons, pk, kind, met_on)))
     return occurrences
 
 
 def _from_engine(visible: QuerySet[Child], *, today: dt.date, now: dt.datetime, reasons: Reasons,
-                 due_between: tuple[dt.date, dt.date]) -> list[Occurrence]:
+                 due_between: tuple[dt.date, dt.date], kinds: frozenset[str]) -> list[Occurrence]:
     first, last = due_between
     occurrences = []
     for pk, timeline in case_view(visible, today=today, calendar=council_calendar()).timelines.items():
         checks, dues = _deadlines(timeline, today)
         child_id = str(pk)
         for due, kind, met_on in checks[bisect_left(dues, first):bisect_right(dues, last)]:
-            reason = reasons.get((pk, met_on), "") if met_on else ""
-            occurrences.append(Occurrence(child_id, kind, due, met_on, reason))
+            if kind not in kinds:
+                continue
+            occurrences.append(Occurrence(child_id, kind, due, met_on, _reason(reasons, pk, kind, met_on)))
     return occurrences
 
 
-MEASURED_KINDS = frozenset(kind for kind, _ in REVIEW_MEASURES.values())
-
-
-def _due(check: list[str | None]) -> str:
-    return str(check[0])
+def _reason(reasons: Reasons, pk: uuid.UUID, kind: str, met_on: dt.date | None) -> str:
+    """The late reason recorded on the review held that day. A reason is a review's, so a visit or
+    another check met the same day has none (only the reviews' late reasons are counted)."""
+    return reasons.get((pk, met_on), "") if kind == "review" and met_on is not None else ""
 
 
 @lru_cache(maxsize=10_000)

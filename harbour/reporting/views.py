@@ -22,7 +22,7 @@ from harbour.core.csv_export import csv_response
 
 from .charts import figure_panel
 from .dashboards import DASHBOARDS, PERFORMANCE_ROLES, dashboards_for, period_for, periods
-from .measures import MEASURES, figures, load
+from .measures import MEASURES, collector_paused, figures, load
 
 app_name = "reporting"
 # Keys and numbers first, words last: a spreadsheet or script reads the figures without the titles.
@@ -58,6 +58,7 @@ def csv_rows_for(found: dict[str, list[Any]]) -> list[list[Any]]:
 
 @login_required
 @require_GET
+@collector_paused()
 def dashboard(request: HttpRequest, key: str) -> HttpResponse:
     user = _performance_user(request)
     board = DASHBOARDS.get(key)
@@ -83,6 +84,7 @@ def dashboard(request: HttpRequest, key: str) -> HttpResponse:
 
 @login_required
 @require_GET
+@collector_paused()
 def records(request: HttpRequest, measure: str, period_key: str) -> HttpResponse:
     """The children behind one figure, within the user's access, each linking to their record."""
     user = _performance_user(request)

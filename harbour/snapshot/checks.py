@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from bisect import bisect_left, bisect_right
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -27,14 +28,51 @@ from .models import THE_SNAPSHOT, ChecksDay, ChildChecks
 from .services import SAFETY_MARGIN, _last_changes
 
 MEASURED_KINDS = frozenset(kind for kind, _ in REVIEW_MEASURES.values())
-# (due, kind, met on) with ISO dates, as stored: ISO dates compare as the dates do.
-Check = list[str | None]
+# One letter a kind in the stored text.
+KIND_LETTERS = {"review": "r", "visit": "v", "health_assessment": "h", "pep": "p"}
+LETTER_KINDS = {letter: kind for kind, letter in KIND_LETTERS.items()}
+assert set(KIND_LETTERS) == MEASURED_KINDS, "every measured kind needs a letter"
+# A check as stored: the due date (ISO, 10 characters), the kind's letter, the day met (ISO) or 10
+# blanks. Fixed width, by due date, and ISO dates compare as the dates do, so that a period's checks
+# are cut out by bisection and only those are read (ADR 0012, "Speed").
+WIDTH = 21
+NOT_MET = " " * 10
+Check = tuple[dt.date, str, dt.date | None]  # (due, kind, met on)
+
+
+def encode(checks: list[Check]) -> str:
+    """A child's checks, by due date, as the snapshot stores them."""
+    return "".join(f"{due.isoformat()}{KIND_LETTERS[kind]}{NOT_MET if met is None else met.isoformat()}"
+                   for due, kind, met in sorted(checks, key=lambda check: check[0]))
+
+
+def checks_between(text: str, first: dt.date, last: dt.date,
+                   kinds: frozenset[str] = MEASURED_KINDS) -> list[Check]:
+    """The checks of ``text`` (:func:`encode`) due from ``first`` to ``last``, of ``kinds``, by due
+    date; the others are never read."""
+    count = len(text) // WIDTH
+
+    def due(index: int) -> str:
+        return text[index * WIDTH:index * WIDTH + 10]
+
+    start = bisect_left(range(count), first.isoformat(), key=due)
+    end = bisect_right(range(count), last.isoformat(), key=due)
+    letters = {KIND_LETTERS[kind] for kind in kinds}
+    found = []
+    for at in range(start * WIDTH, end * WIDTH, WIDTH):
+        letter = text[at + 10]
+        if letter in letters:
+            met = text[at + 11:at + WIDTH]
+            found.append((dt.date.fromisoformat(text[at:at + 10]), LETTER_KINDS[letter],
+                          None if met == NOT_MET else dt.date.fromisoformat(met)))
+    return found
 
 
 def measured_checks(children: QuerySet[Child], *, today: dt.date, now: dt.datetime,
-                    calendar: WorkingDayCalendar) -> dict[uuid.UUID, list[Check]]:
-    """Each child's measured checks on ``today`` by due date, as :func:`work_out` gives them from
-    scratch. ``now`` is taken before anything is read."""
+                    calendar: WorkingDayCalendar) -> dict[uuid.UUID, str]:
+    """Each child's measured checks on ``today`` (as :func:`encode` stores them; read them with
+    :func:`checks_between`), as :func:`work_out` gives them from scratch. ``now`` is taken before
+    anything is read."""
     day = ChecksDay.objects.filter(pk=THE_SNAPSHOT).first()
     if day is None or day.day != today:
         rebuild_checks(today=today, now=now, calendar=calendar)
@@ -85,15 +123,15 @@ def rebuild_checks(*, today: dt.date, now: dt.datetime, calendar: WorkingDayCale
     return len(worked_out)
 
 
-def work_out(children: QuerySet[Child], *, today: dt.date, calendar: WorkingDayCalendar) -> dict[uuid.UUID, list[Check]]:
-    """From scratch: each child's measured checks (an empty list for a child with none). The engine
+def work_out(children: QuerySet[Child], *, today: dt.date, calendar: WorkingDayCalendar) -> dict[uuid.UUID, str]:
+    """From scratch: each child's measured checks, as :func:`encode` stores them (an empty text for a
+    child with none). The engine
     is given the child's own timeline, the day and the calendar only (its own placeholder school
     terms), so the answer does not depend on which other children are worked out with it."""
     view = case_view(children, today=today, calendar=calendar)
-    found: dict[uuid.UUID, list[Check]] = {pk: [] for pk in view.children}
+    found: dict[uuid.UUID, str] = dict.fromkeys(view.children, "")
     for pk, timeline in view.timelines.items():
-        found[pk] = [[deadline.due.isoformat(), str(DUTY_KINDS[deadline.duty]),
-                      None if deadline.met_on is None else deadline.met_on.isoformat()]
-                     for deadline in compute_deadlines(timeline, today=today, calendar=calendar)
-                     if DUTY_KINDS.get(deadline.duty) in MEASURED_KINDS]
+        found[pk] = encode([(deadline.due, str(DUTY_KINDS[deadline.duty]), deadline.met_on)
+                            for deadline in compute_deadlines(timeline, today=today, calendar=calendar)
+                            if DUTY_KINDS.get(deadline.duty) in MEASURED_KINDS])
     return found

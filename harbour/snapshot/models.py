@@ -45,10 +45,12 @@ class ChecksDay(models.Model):
 class ChildChecks(models.Model):
     """One child's reviews, visits, health assessments and PEPs over their whole history, as the
     deadlines engine worked them out on ``day``, for the performance measures (ADR 0012, "Speed"):
-    ``[due, kind, met on or null]`` with ISO dates, by due date. Every child has a row after a
-    rebuild (an empty list: nothing measured)."""
+    by due date, one fixed-width record a check (``harbour.snapshot.checks.encode``: the due date,
+    a letter for the kind, the day met or blanks), so that a dashboard cuts out its periods by
+    bisection without reading ten years of checks. Every child has a row after a rebuild (an empty
+    text: nothing measured)."""
 
     child = models.OneToOneField("children.Child", on_delete=models.CASCADE, primary_key=True, related_name="+")
     day = models.DateField()
     computed_at = models.DateTimeField()
-    checks = models.JSONField(default=list)
+    checks = models.TextField(default="", blank=True)

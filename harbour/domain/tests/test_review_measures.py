@@ -23,7 +23,9 @@ import pytest
 from harbour.domain.deadlines import CaseTimeline, compute_deadlines
 from harbour.domain.review_measures import (
     NOT_HELD_YET,
+    DueIndex,
     Occurrence,
+    ReportingPeriod,
     ReviewHeld,
     late_reasons,
     months_between,
@@ -127,3 +129,49 @@ def test_financial_quarters(day: str, key: str, start: str, end: str) -> None:
 def test_months_cover_leap_february() -> None:
     (february,) = months_between(d("2024-02-10"), d("2024-02-10"))
     assert (february.key, february.label, february.end) == ("2024-02", "February 2024", date(2024, 2, 29))
+
+
+# The index a dashboard counts from (DueIndex, ADR 0012 "Speed") against the rule written out plainly:
+# occurrences of the kind due in the period and decided by today, by due date then child, and those met
+# by their due date. Rows chosen for the edges: ties on the same due date for two children and for one
+# child, occurrences due on the first and last day of a period, one due today, one due later.
+EDGES = [
+    Occurrence("b", "visit", d("2026-04-01"), d("2026-04-01")),  # first day of April and Q1, met that day
+    Occurrence("a", "visit", d("2026-04-01"), d("2026-04-03")),  # the same day, another child, late
+    Occurrence("a", "visit", d("2026-04-01"), None),  # the same child and day again, never met
+    Occurrence("c", "visit", d("2026-06-30"), d("2026-06-29")),  # last day of June and Q1
+    Occurrence("a", "review", d("2026-06-30"), None, "Staff sickness"),  # another kind
+    Occurrence("b", "visit", d("2026-07-15"), None),  # due today: not decided yet
+    Occurrence("c", "visit", d("2026-07-15"), d("2026-07-15")),  # due today and met: decided, in time
+    Occurrence("a", "visit", d("2026-07-20"), None),  # not due yet
+    Occurrence("a", "visit", d("2026-07-01"), None),  # overdue in the current month
+]
+
+
+def _plainly(rows: list[Occurrence], kind: str, period: ReportingPeriod,
+             today: date) -> tuple[list[Occurrence], list[Occurrence]]:
+    considered = sorted((o for o in rows if o.kind == kind and period.covers(o.due)
+                         and (o.met_on is not None or o.due < today)), key=lambda o: (o.due, o.child_id))
+    return considered, [o for o in considered if o.met_on is not None and o.met_on <= o.due]
+
+
+@pytest.mark.parametrize("kind", ["visit", "review", "pep"])
+@pytest.mark.parametrize("key", [*MONTHS, *QUARTERS])
+def test_the_due_date_index_counts_as_the_rule_says(kind: str, key: str) -> None:
+    period = {**MONTHS, **QUARTERS}[key]
+    for rows in (EDGES, list(reversed(EDGES)), occurrences()):
+        figure = DueIndex.of(rows, kind).share_in_time(period, TODAY)
+        considered, counted = _plainly(rows, kind, period, TODAY)
+        assert (list(figure.considered), list(figure.counted)) == (considered, counted)
+        assert (figure.of, figure.count) == (len(considered), len(counted))
+
+
+def test_the_index_leaves_out_what_is_not_decided_and_keeps_ties_in_order() -> None:
+    july = MONTHS["2026-07"]
+    figure = DueIndex.of(EDGES, "visit").share_in_time(july, TODAY)
+    assert [(o.child_id, o.due) for o in figure.considered] == [("a", d("2026-07-01")), ("c", d("2026-07-15"))]
+    assert figure.count == 1
+    april = DueIndex.of(EDGES, "visit").share_in_time(MONTHS["2026-04"], TODAY)
+    # Child "a" before "b" on the same day; "a"'s two occurrences in the order they came.
+    assert [(o.child_id, o.met_on) for o in april.considered] == [
+        ("a", d("2026-04-03")), ("a", None), ("b", d("2026-04-01"))]

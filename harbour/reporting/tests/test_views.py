@@ -244,3 +244,42 @@ def test_the_checks_are_the_iro_measures_own(council) -> None:
 
         assert sorted(ours, key=key) == sorted(theirs.occurrences, key=key)
         assert sorted(held, key=repr) == sorted(theirs.reviews, key=repr)
+
+
+def test_the_collector_is_paused_while_counting_and_left_as_it_was() -> None:
+    import gc
+
+    from harbour.reporting.measures import collector_paused
+
+    assert gc.isenabled()
+    with collector_paused():
+        assert not gc.isenabled()
+        with collector_paused():  # another request on another thread, say
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # still counting: not enabled by the inner one
+    assert gc.isenabled()
+    with pytest.raises(ValueError), collector_paused():
+        raise ValueError("a page that fails")
+    assert gc.isenabled()
+    gc.disable()  # disabled by something else: left disabled
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_a_figure_asked_twice_is_counted_once_and_is_the_same() -> None:
+    from harbour.domain.measures import MeasureData, figures
+    from harbour.domain.review_measures import Occurrence, quarters_between
+
+    today = dt.date(2026, 7, 15)
+    data = MeasureData(occurrences=(Occurrence("a", "visit", dt.date(2026, 5, 1), dt.date(2026, 5, 1)),))
+    quarters = quarters_between(dt.date(2026, 1, 1), today)
+    first = figures(data, quarters[-2:], today, keys=["visits"])["visits"]
+    again = figures(data, quarters, today, keys=["visits"])["visits"]
+    assert again[-2:] == first and again[-2] is first[0]  # kept in the data, not counted again
+    assert (first[0].numerator, first[0].denominator) == (1, 1)
+    fresh = figures(MeasureData(occurrences=data.occurrences), quarters, today, keys=["visits"])["visits"]
+    assert fresh == again and fresh[-2] is not first[0]  # another request counts its own

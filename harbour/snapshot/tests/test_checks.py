@@ -145,3 +145,35 @@ def test_a_new_day_rebuilds_and_the_command_rebuilds_both(time_machine: Any, wor
     worked_out.clear()
     _assert_exact(visible)
     assert worked_out == []  # the command's rows answer
+
+
+CHECKS = [(dt.date(2025, 12, 31), "pep", None), (dt.date(2026, 1, 1), "review", dt.date(2026, 1, 3)),
+          (dt.date(2026, 1, 1), "visit", dt.date(2025, 12, 30)), (dt.date(2026, 2, 28), "health_assessment", None),
+          (dt.date(2026, 3, 1), "visit", None)]
+
+
+@pytest.mark.parametrize(("first", "last", "kinds", "expected"), [
+    ("2026-01-01", "2026-02-28", None, [1, 2, 3]),  # both ends included, a tie on the first day
+    ("2025-01-01", "2027-01-01", None, [0, 1, 2, 3, 4]),
+    ("2026-01-02", "2026-02-27", None, []),
+    ("2026-03-02", "2026-12-31", None, []),  # after the last
+    ("2024-01-01", "2025-12-30", None, []),  # before the first
+    ("2025-01-01", "2027-01-01", {"visit"}, [2, 4]),
+    ("2026-01-01", "2026-01-01", {"review", "pep"}, [1]),
+], ids=["a-period", "all", "between-two", "after", "before", "visits-only", "one-day-two-kinds"])
+def test_the_stored_checks_give_back_those_due_in_the_period(first: str, last: str, kinds: Any,
+                                                            expected: list[int]) -> None:
+    text = checks.encode(CHECKS)
+    assert len(text) == checks.WIDTH * len(CHECKS)
+    found = checks.checks_between(text, dt.date.fromisoformat(first), dt.date.fromisoformat(last),
+                                  *([frozenset(kinds)] if kinds else []))
+    assert found == [CHECKS[index] for index in expected]
+
+
+def test_the_checks_are_stored_by_due_date_whatever_the_order_given() -> None:
+    assert checks.encode([CHECKS[4], CHECKS[0], CHECKS[3]]) == checks.encode([CHECKS[0], CHECKS[3], CHECKS[4]])
+
+
+def test_a_child_with_nothing_measured_has_no_checks() -> None:
+    assert checks.encode([]) == ""
+    assert checks.checks_between("", dt.date.min, dt.date.max) == []
