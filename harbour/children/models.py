@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Upper
 
 from harbour.core.models import Record
 
@@ -76,6 +77,13 @@ class Child(Record):
     class Meta:
         verbose_name_plural = "children"
         ordering = ["family_name", "given_names"]
+        # Search compares references whatever their case (iexact is UPPER(column) = UPPER(query) on
+        # PostgreSQL): without these, finding a child by reference reads every child.
+        indexes = [
+            models.Index(Upper("home_office_reference"), name="child_home_office_ref_upper"),
+            models.Index(Upper("port_reference"), name="child_port_reference_upper"),
+            models.Index(Upper("upn"), name="child_upn_upper"),
+        ]
 
     def __str__(self) -> str:
         return self.full_name
