@@ -9,13 +9,10 @@ and the national figures shipped with Harbour.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import json
-import threading
 import uuid
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -28,6 +25,7 @@ from harbour.accounts import access
 from harbour.accounts.models import Allocation
 from harbour.children.models import Child, LegalStatusPeriod, PeriodLookedAfter
 from harbour.core.calendar import council_calendar
+from harbour.core.collector import collector_paused
 from harbour.domain.ages import add_months
 from harbour.domain.deadlines import CaseTimeline, compute_deadlines
 from harbour.domain.measures import (
@@ -84,35 +82,6 @@ MEASURED_KINDS = frozenset(kind for kind, _ in REVIEW_MEASURES.values())
 # A review due in the periods is held at most 6 months early, so older reviews' late reasons and
 # participation cannot count; a year leaves room.
 REVIEWS_BEFORE = dt.timedelta(days=366)
-
-
-_pauses = threading.Lock()
-_paused = 0
-_was_enabled = True
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector paused while a page counts its figures (ADR 0012, "Speed").
-    Counting a council's measures makes a few hundred thousand small objects (the occurrences, the
-    spells, the rows read), none of them in cycles: reference counting frees them all, but the
-    collector, which runs every few hundred allocations, looks through them again and again and
-    took a third of a dashboard's time. Paused for one request at most, then enabled as it was.
-    The collector is the process's: with requests on several threads, it is enabled again when the
-    last one ends, and never if something else had disabled it."""
-    global _paused, _was_enabled
-    with _pauses:
-        if _paused == 0:
-            _was_enabled = gc.isenabled()
-            gc.disable()
-        _paused += 1
-    try:
-        yield
-    finally:
-        with _pauses:
-            _paused -= 1
-            if _paused == 0 and _was_enabled:
-                gc.enable()
 
 
 def _day(moment: dt.datetime | None) -> dt.date | None:

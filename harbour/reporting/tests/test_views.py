@@ -249,7 +249,7 @@ def test_the_checks_are_the_iro_measures_own(council) -> None:
 def test_the_collector_is_paused_while_counting_and_left_as_it_was() -> None:
     import gc
 
-    from harbour.reporting.measures import collector_paused
+    from harbour.core.collector import collector_paused
 
     assert gc.isenabled()
     with collector_paused():
