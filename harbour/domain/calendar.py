@@ -14,6 +14,7 @@ over the dates in use.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 
@@ -47,6 +48,8 @@ class WorkingDayCalendar:
         else:
             self._names = {day: "Holiday" for day in holidays}
         self._covered_years = None if covered_years is None else frozenset(covered_years)
+        # Holidays on a weekday, in order: those that take a working day away.
+        self._weekday_holidays = sorted(day for day in self._names if day.weekday() < SATURDAY)
 
     @classmethod
     def england(cls, years: Iterable[int]) -> WorkingDayCalendar:
@@ -94,13 +97,14 @@ class WorkingDayCalendar:
         """
         if end < start:
             return -self.working_days_between(end, start)
-        count = 0
-        day = start
-        while day < end:
-            day += ONE_DAY
-            if self.is_working_day(day):
-                count += 1
-        return count
+        if end == start:
+            return 0
+        # Counted, not walked: the home page asks how late each overdue duty is, and a record
+        # overdue for years took a thousand steps a row.
+        for year in range((start + ONE_DAY).year, end.year + 1):
+            self._check_covered(date(year, 1, 1))
+        holidays = bisect_right(self._weekday_holidays, end) - bisect_right(self._weekday_holidays, start)
+        return _weekdays_up_to(end) - _weekdays_up_to(start) - holidays
 
     def _check_covered(self, day: date) -> None:
         if self._covered_years is not None and day.year not in self._covered_years:
@@ -110,6 +114,12 @@ class WorkingDayCalendar:
                 f"so it cannot say whether {day.isoformat()} is a working day; "
                 "build it with england_calendar_for() over the dates in use"
             )
+
+
+def _weekdays_up_to(day: date) -> int:
+    """Monday to Friday from 1 January of year 1 (a Monday, ordinal 1) up to and including ``day``."""
+    weeks, rest = divmod(day.toordinal(), 7)
+    return weeks * 5 + min(rest, 5)
 
 
 def england_calendar_for(*dates: date, margin_years: int = 1) -> WorkingDayCalendar:

@@ -161,3 +161,46 @@ def test_add_working_days_lands_on_a_working_day_after_start(start: date, n: int
 @given(start=days, end=days)
 def test_working_days_between_is_antisymmetric(start: date, end: date) -> None:
     assert ENGLAND.working_days_between(start, end) == -ENGLAND.working_days_between(end, start)
+
+
+def _walked(calendar: WorkingDayCalendar, start: date, end: date) -> int:
+    """The definition, day by day: working days after ``start`` up to and including ``end``."""
+    if end < start:
+        return -_walked(calendar, end, start)
+    return sum(1 for n in range(1, (end - start).days + 1) if calendar.is_working_day(start + timedelta(days=n)))
+
+
+COUNTED = [
+    ("2021-01-04", "2028-12-29", "eight-years-overdue"),
+    ("2026-12-24", "2027-01-04", "over-christmas-and-new-year"),
+    ("2026-12-25", "2026-12-29", "starting-on-christmas-day"),
+    ("2026-12-22", "2026-12-28", "ending-on-a-substitute-bank-holiday"),
+    ("2026-03-06", "2026-03-13", "a-week-from-a-friday"),
+    ("2026-03-07", "2026-03-14", "saturday-to-saturday"),
+    ("2024-02-29", "2025-02-28", "from-29-february"),
+    ("2022-09-16", "2022-09-20", "over-the-state-funeral"),
+]
+
+
+@pytest.mark.parametrize(("start", "end"), [(d(s), d(e)) for s, e, _ in COUNTED], ids=[i for *_, i in COUNTED])
+def test_working_days_between_counts_as_the_walk_does(start: date, end: date) -> None:
+    assert ENGLAND.working_days_between(start, end) == _walked(ENGLAND, start, end)
+    assert ENGLAND.working_days_between(end, start) == -_walked(ENGLAND, start, end)
+
+
+@property_test
+@given(start=days, end=days)
+def test_working_days_between_equals_the_day_by_day_definition(start: date, end: date) -> None:
+    assert ENGLAND.working_days_between(start, end) == _walked(ENGLAND, start, end)
+
+
+@pytest.mark.parametrize(("start", "end"), [(d("2026-12-30"), d("2027-01-05")), (d("2027-01-05"), d("2026-12-30"))],
+                         ids=["runs-into-next-year", "backwards-from-next-year"])
+def test_working_days_between_refuses_a_span_outside_its_years(start: date, end: date) -> None:
+    with pytest.raises(CalendarCoverageError, match="covers 2026 to 2026 only"):
+        WorkingDayCalendar.england([2026]).working_days_between(start, end)
+
+
+def test_working_days_between_needs_only_the_days_after_the_start_covered() -> None:
+    # 31 December 2025 itself never counts; 1 January 2026 is a bank holiday and the 2nd a Friday.
+    assert WorkingDayCalendar.england([2026]).working_days_between(d("2025-12-31"), d("2026-01-02")) == 1
