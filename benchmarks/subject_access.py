@@ -70,7 +70,13 @@ def _ten_years(years: int) -> tuple[object, int]:
     from harbour.accounts.models import Role, User
     from harbour.audit.models import AccessLogEntry, AuditEvent
     from harbour.children.models import Child, ChronologyEntry
-    from harbour.reviews.models import CarePlan, HealthAssessment, PersonalEducationPlan, Review, Visit
+    from harbour.reviews.models import (
+        CarePlan,
+        HealthAssessment,
+        PersonalEducationPlan,
+        Review,
+        Visit,
+    )
 
     child = (Child.unscoped.annotate(n=Count("chronology")).order_by("-n", "pk").first())
     worker = User.objects.filter(role=Role.SOCIAL_WORKER).order_by("username").first()
