@@ -54,16 +54,15 @@ def home(request: HttpRequest) -> HttpResponse:
     with collector_paused():  # thousands of small objects for a whole service, none in cycles
         next_steps = snapshot.what_to_do_next(
             visible=visible, today=today, now=now, calendar=council_calendar(),
-            nts_working_days=council.nts_transfer_working_days,
+            nts_working_days=council.nts_transfer_working_days, limit=HOME_LIST_LIMIT,
         )
-    overdue, due_soon = next_steps.overdue, next_steps.due_soon
     context.update({
         "today": today,
         "calendar": council_calendar(),
-        "overdue": overdue[:HOME_LIST_LIMIT],
-        "overdue_count": len(overdue),
-        "due_soon": due_soon[:HOME_LIST_LIMIT],
-        "due_soon_count": len(due_soon),
+        "overdue": next_steps.overdue,
+        "overdue_count": next_steps.overdue_count,
+        "due_soon": next_steps.due_soon,
+        "due_soon_count": next_steps.due_soon_count,
         "children_count": visible.count(),
         "list_limit": HOME_LIST_LIMIT,
     })

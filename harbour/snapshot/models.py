@@ -32,6 +32,13 @@ class ChildDeadlines(models.Model):
     # means the row may be out of date.
     computed_at = models.DateTimeField()
     deadlines = models.JSONField(default=list)
+    # What the home page needs to find its first rows without reading every row (ADR 0016): the
+    # earliest due date among the overdue deadlines and among those due within the page's horizon
+    # (``harbour.snapshot.services.HORIZON_DAYS`` from ``day``), and how many of each.
+    first_overdue = models.DateField(null=True, blank=True, db_index=True)
+    first_due_soon = models.DateField(null=True, blank=True, db_index=True)
+    overdue_count = models.PositiveIntegerField(default=0)
+    due_soon_count = models.PositiveIntegerField(default=0)
 
 
 class ChecksDay(models.Model):

@@ -53,10 +53,10 @@ def _rows(items: list[ChildDeadline]) -> list[tuple[Any, ...]]:
              i.deadline.basis) for i in items]
 
 
-def _from_snapshot(visible: Any) -> services.WhatToDoNext:
+def _from_snapshot(visible: Any, limit: int | None = None) -> services.WhatToDoNext:
     today, now = services.today_and_now()
     return services.what_to_do_next(visible=visible, today=today, now=now, calendar=council_calendar(),
-                                     nts_working_days=NTS_DAYS)
+                                     nts_working_days=NTS_DAYS, limit=limit)
 
 
 def _assert_exact(visible: Any) -> services.WhatToDoNext:
@@ -67,6 +67,12 @@ def _assert_exact(visible: Any) -> services.WhatToDoNext:
     assert _rows(result.overdue) == _rows(overdue)
     assert _rows(result.due_soon) == _rows(due_soon)
     assert overdue or due_soon  # the comparison is about something
+    # The page's way: the first rows and the counts, read from the rows' first dates.
+    for limit in (1, 2, 25):
+        first = _from_snapshot(visible, limit=limit)
+        assert _rows(first.overdue) == _rows(overdue[:limit])
+        assert _rows(first.due_soon) == _rows(due_soon[:limit])
+        assert (first.overdue_count, first.due_soon_count) == (len(overdue), len(due_soon))
     return result
 
 
@@ -232,3 +238,25 @@ def test_changes_to_records_outside_the_view_are_not_worked_out_or_queried_for_i
     assert _assert_exact(visible).recomputed == 0
     assert not any(str(closed[0].pk).replace("-", "") in query["sql"] or str(closed[0].pk) in query["sql"]
                    for query in queries.captured_queries)
+
+
+def test_the_first_rows_are_the_engines_first_rows_when_many_share_a_due_date(make_user: Any, time_machine: Any) -> None:
+    """Children who came into care the same day fall due the same days: the page's cut is by date, so
+    the order of their names (which a database may collate differently from Python) never drops one."""
+    time_machine.move_to(timezone.now(), tick=True)
+    manager = make_user(Role.DIRECTOR)
+    start = timezone.localdate() - dt.timedelta(days=40)  # the first review and visit are overdue
+    names = ["apple", "Banana", "Ábaco", "van Dijk", "Van Dijk", "O'Neill", "Zed", "zebra"]
+    children = Child.unscoped.bulk_create(
+        Child(given_names="Tie", family_name=name, date_of_birth=dt.date(2012, 5, 5), date_of_birth_source="claimed")
+        for name in names)
+    PeriodLookedAfter.objects.bulk_create(PeriodLookedAfter(child=c, start=start) for c in children)
+    Placement.objects.bulk_create(Placement(child=c, start=start, placement_type="U1", carer_or_provider="Carer")
+                                  for c in children)
+    visible = access.children_visible_to(manager)
+    time_machine.shift(LATER)
+    _from_snapshot(visible)
+    time_machine.shift(LATER)
+    result = _assert_exact(visible)
+    assert len(result.overdue) >= len(names) and result.recomputed == 0  # read from the rows, not worked out
+    assert len({item.deadline.due for item in result.overdue[:len(names)]}) == 1  # they do tie
