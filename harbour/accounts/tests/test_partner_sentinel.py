@@ -26,7 +26,7 @@ from harbour.accounts.models import ApiToken, PartnerAgency, Role, User
 from harbour.children.models import ChronologyEntry
 from harbour.core.tests.pdf_text import pdf_text
 from harbour.documents.models import Document
-from harbour.placements.models import NeedsProfile
+from harbour.placements.models import NeedsProfile, PlacementRequest
 from harbour.referrals.models import Referral
 from harbour.uasc.models import AsylumClaim, NrmReferral
 
@@ -47,6 +47,7 @@ SENTINELS = {
     "needs_detail": "SNTLneeds9112",
     "asylum_lawyer": "SNTLasylumlawyer9113",
     "nrm_safety_plan": "SNTLnrmplan9114",
+    "placement_choice_reason": "SNTLchoice9115",
 }
 # Restricted facts held as codes: their words must not appear either.
 RESTRICTED_WORDS = ["Gypsy or Roma"]
@@ -101,13 +102,17 @@ def world(make_team, make_user, make_agency, make_child, share_with):
     document = Document.objects.create(child=child, kind=Document.Kind.AGE_ASSESSMENT, original_name="assessment.pdf",
                                        stored_name=uuid.uuid4().hex, content_type="application/pdf", size=1,
                                        sha256="0" * 64, uploaded_by=worker)
-    values = {"child_id": child.pk, "referral_id": referral.pk, "nrm_referral_id": nrm.pk, "document_id": document.pk}
+    # A real placement request for the child, with the council's reasons for its choice on it.
+    request = PlacementRequest.objects.create(child=child, needed_from=timezone.localdate(), created_by=worker,
+                                              choice_reason=SENTINELS["placement_choice_reason"])
+    values = {"child_id": child.pk, "referral_id": referral.pk, "nrm_referral_id": nrm.pk, "document_id": document.pk,
+              "request_id": request.pk}
     return {"child": child, "partners": partners, "values": values}
 
 
 # Parameters whose records no partner can reach: a well-formed value that names nothing.
 UNREACHABLE = {
-    "request_id": uuid.UUID(int=1), "provider_id": uuid.UUID(int=2), "recipient_id": uuid.UUID(int=3),
+    "provider_id": uuid.UUID(int=2), "recipient_id": uuid.UUID(int=3),
     "offer_id": uuid.UUID(int=4), "scenario_id": uuid.UUID(int=5), "run_id": uuid.UUID(int=6),
     "copy_id": uuid.UUID(int=7), "task_id": uuid.UUID(int=8), "token": "not-a-real-token",
     "action_id": 1, "member_id": 1, "lead_id": 1, "delegation_id": 1, "invitation_id": 1,
