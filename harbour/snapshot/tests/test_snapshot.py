@@ -23,6 +23,7 @@ from harbour.children import services as child_services
 from harbour.children.models import Child, PeriodLookedAfter
 from harbour.children.selectors import ChildDeadline, deadlines_for_children
 from harbour.core.calendar import council_calendar
+from harbour.core.tests.clock import a_morning
 from harbour.placements import services_placements as placement_services
 from harbour.placements.models import Placement
 from harbour.referrals.models import Arrival, Referral
@@ -99,7 +100,7 @@ def _page(client: Any) -> tuple[int, str]:
 def test_the_page_is_exact_after_changes_and_its_query_count_is_fixed(
     make_team: Any, make_user: Any, make_child: Any, signed_in: Any, time_machine: Any,
 ) -> None:
-    time_machine.move_to(timezone.now(), tick=True)
+    time_machine.move_to(a_morning(), tick=True)
     manager = make_user(Role.TEAM_MANAGER, team=make_team())
     iro = make_user(Role.IRO)
     client = signed_in(manager)
@@ -128,7 +129,7 @@ def test_the_page_is_exact_after_changes_and_its_query_count_is_fixed(
 
 
 def test_a_new_day_rebuilds_the_snapshot(make_user: Any, time_machine: Any) -> None:
-    time_machine.move_to(timezone.now(), tick=True)
+    time_machine.move_to(a_morning(), tick=True)
     manager = make_user(Role.DIRECTOR)
     _in_care(5, started_days_ago=27)  # reviews and visits fall due, and then overdue, over the next days
     visible = access.children_visible_to(manager)
@@ -142,7 +143,7 @@ def test_a_new_day_rebuilds_the_snapshot(make_user: Any, time_machine: Any) -> N
 def test_a_change_committed_after_a_row_was_computed_is_caught_by_the_margin(
     make_user: Any, time_machine: Any, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    time_machine.move_to(timezone.now(), tick=True)
+    time_machine.move_to(a_morning(), tick=True)
     manager = make_user(Role.DIRECTOR)
     child, *_ = _in_care(3)
     visible = access.children_visible_to(manager)
@@ -164,7 +165,7 @@ def test_a_change_committed_after_a_row_was_computed_is_caught_by_the_margin(
 def test_each_user_sees_only_the_children_the_access_module_allows(
     make_team: Any, make_user: Any, make_child: Any, time_machine: Any,
 ) -> None:
-    time_machine.move_to(timezone.now(), tick=True)
+    time_machine.move_to(a_morning(), tick=True)
     worker = make_user(Role.SOCIAL_WORKER, team=make_team())
     others = _in_care(4)
     own = make_child(social_worker=worker, given_names="Mine")
@@ -189,7 +190,7 @@ def test_the_command_rebuilds_the_snapshot_for_cron(make_user: Any) -> None:
 
 def test_an_arrival_written_in_bulk_is_traced_to_its_child(make_team: Any, make_user: Any, time_machine: Any) -> None:
     """The arrival is the one timeline record without a child column, so its bulk audit has none."""
-    time_machine.move_to(timezone.now(), tick=True)
+    time_machine.move_to(a_morning(), tick=True)
     manager = make_user(Role.TEAM_MANAGER, team=make_team())
     child, *_ = _in_care(2)
     received = timezone.now() - dt.timedelta(days=12)
@@ -217,7 +218,7 @@ def test_changes_to_records_outside_the_view_are_not_worked_out_or_queried_for_i
 ) -> None:
     """Children changed today with no row (closed records, say) are written back only by a request
     that can see them; a social worker's page must not carry the rest of the council's changes."""
-    time_machine.move_to(timezone.now(), tick=True)
+    time_machine.move_to(a_morning(), tick=True)
     worker = make_user(Role.SOCIAL_WORKER, team=make_team())
     own = make_child(social_worker=worker, given_names="Mine")
     child_services.period_looked_after_add(actor=worker, child=own, start=timezone.localdate() - dt.timedelta(days=30),
@@ -243,7 +244,7 @@ def test_changes_to_records_outside_the_view_are_not_worked_out_or_queried_for_i
 def test_the_first_rows_are_the_engines_first_rows_when_many_share_a_due_date(make_user: Any, time_machine: Any) -> None:
     """Children who came into care the same day fall due the same days: the page's cut is by date, so
     the order of their names (which a database may collate differently from Python) never drops one."""
-    time_machine.move_to(timezone.now(), tick=True)
+    time_machine.move_to(a_morning(), tick=True)
     manager = make_user(Role.DIRECTOR)
     start = timezone.localdate() - dt.timedelta(days=40)  # the first review and visit are overdue
     names = ["apple", "Banana", "Ábaco", "van Dijk", "Van Dijk", "O'Neill", "Zed", "zebra"]
