@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from harbour.core import demo_data as data
+from harbour.core.demo_order import by_child
 
 AREAS = ("Central", "North", "South")
 
@@ -181,7 +182,7 @@ def seed_needs_profiles(rng: random.Random) -> int:
     from harbour.placements.models import NeedsProfile
 
     profiles = []
-    for child in Child.unscoped.filter(is_uasc=True).order_by("id"):
+    for child in Child.unscoped.filter(is_uasc=True).order_by(*by_child()):
         needs = sorted({code for code, weight in UASC_NEEDS if rng.random() < weight / 10})
         profiles.append(NeedsProfile(
             child=child, needs=needs,

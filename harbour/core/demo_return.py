@@ -19,6 +19,7 @@ from collections import defaultdict
 from typing import Any
 
 from harbour.core import demo_data as data
+from harbour.core.demo_order import by_child
 
 FOSTER_TYPES = frozenset({"U1", "U2", "U3", "U4", "U5", "U6"})
 # Reasons a placement changed, weighted roughly as councils' returns report them.
@@ -45,17 +46,19 @@ def complete_return_coding(*, today: dt.date, seed: int) -> dict[str, int]:
 
     rng = random.Random(f"harbour-demo-return-{seed}")  # noqa: S311 - made-up demo data
     periods: dict[Any, list[Any]] = defaultdict(list)
-    for period in PeriodLookedAfter.objects.order_by("child_id", "start"):
+    for period in PeriodLookedAfter.objects.order_by(*by_child("child__"), "child_id", "start"):
         periods[period.child_id].append(period)
     from harbour.leaving_care.demo import seed_birthday_contacts
 
     coded = _code_placements(rng, periods)
     mothers = _complete_children(rng, periods, today)
     assessed = _assess_past_cases(rng, periods, today)
+    brought_back = _an_assessment_in_every_whole_year(periods, today)
     immunised = _complete_health_assessments(rng)
     contacts = seed_birthday_contacts(today=today, seed=seed)
     return {"placements coded for the return": coded, "mothers recorded": mothers,
             "health assessments of past cases": assessed,
+            "late health assessments brought back into their year": brought_back,
             "health assessments with immunisations recorded": immunised,
             "adviser contacts near a birthday": contacts}
 
@@ -65,14 +68,19 @@ def _code_placements(rng: random.Random, periods: dict[Any, list[Any]]) -> int:
     from harbour.placements.models import Placement
 
     placements: dict[Any, list[Any]] = defaultdict(list)
-    for placement in Placement.objects.order_by("child_id", "start", "id"):
+    for placement in Placement.objects.order_by(*by_child("child__"), "child_id", "start", "end"):
         placements[placement.child_id].append(placement)
     changed = []
     for child_id, rows in placements.items():
         home = rng.choice(data.ALL_IN_AREA_POSTCODES)
+        previous = ""
         for placement, following in zip(rows, [*rows[1:], None], strict=True):
             code = placement.placement_type
-            placement.postcode = placement.postcode or rng.choice(data.ALL_IN_AREA_POSTCODES)
+            # A move is a new address: the same postcode, type, URN and provider as the placement
+            # before would be no change of placement at all (rule 435).
+            placement.postcode = placement.postcode or rng.choice(
+                [c for c in data.ALL_IN_AREA_POSTCODES if c != previous])
+            previous = placement.postcode
             if not placement.home_postcode and code != "P1":
                 # Home and placement postcodes differ unless the child is placed at home (rule 392d).
                 placement.home_postcode = home if home != placement.postcode else rng.choice(
@@ -103,7 +111,7 @@ def _complete_children(rng: random.Random, periods: dict[Any, list[Any]], today:
     from harbour.core.management.commands.demo import _upn
     from harbour.domain.ages import age_on, birthday
 
-    children = list(Child.unscoped.filter(id__in=list(periods)).order_by("id"))
+    children = list(Child.unscoped.filter(id__in=list(periods)).order_by(*by_child()))
     mothers = 0
     # Rule 209 counts a child as of school age from their 4th birthday by 31 August before the
     # collection year began; the demo answers for the year in progress.
@@ -133,12 +141,57 @@ def _complete_children(rng: random.Random, periods: dict[Any, list[Any]], today:
     return mothers
 
 
+def _collection_years_within(start: dt.date, end: dt.date) -> list[tuple[dt.date, dt.date]]:
+    """The collection years (1 April to 31 March) that lie wholly from ``start`` to ``end``."""
+    first = start.year if start <= dt.date(start.year, 4, 1) else start.year + 1
+    years = []
+    while dt.date(first + 1, 3, 31) <= end:
+        years.append((dt.date(first, 4, 1), dt.date(first + 1, 3, 31)))
+        first += 1
+    return years
+
+
+def _an_assessment_in_every_whole_year(periods: dict[Any, list[Any]], today: dt.date) -> int:
+    """A child looked after for a whole collection year has a health assessment in it, which carries
+    the year's SDQ (OC2, rule 186). The plan lets an assessment fall up to 24 days late, so one due in
+    late March can land in April and leave a year without one; that one is brought back to the day it
+    was due. Only the demo's own dates move, and never past the assessment before."""
+    from harbour.children.models import Child
+    from harbour.domain.timescales import next_health_assessment_due
+    from harbour.reviews.models import HealthAssessment
+
+    births = dict(Child.unscoped.filter(id__in=list(periods)).values_list("id", "date_of_birth"))
+    assessments: dict[Any, list[Any]] = defaultdict(list)
+    for assessment in HealthAssessment.objects.order_by("child_id", "assessed_on"):
+        assessments[assessment.child_id].append(assessment)
+    moved = []
+    for child_id, spells in periods.items():
+        born, held = births.get(child_id), assessments.get(child_id, [])
+        if born is None:
+            continue
+        for spell in spells:
+            for year_start, year_end in _collection_years_within(spell.start, min(spell.end or today, today)):
+                if any(year_start <= a.assessed_on <= year_end for a in held):
+                    continue
+                before = [a for a in held if a.assessed_on < year_start]
+                after = [a for a in held if a.assessed_on > year_end]
+                if not before or not after:
+                    continue
+                due = next_health_assessment_due(before[-1].assessed_on, born)
+                if year_start <= due <= year_end:
+                    after[0].assessed_on = due
+                    moved.append(after[0])
+    HealthAssessment.objects.bulk_update(moved, ["assessed_on"], batch_size=1000)
+    return len(moved)
+
+
 def _complete_health_assessments(rng: random.Random) -> int:
     # OC2 IMMUNISATIONS is the latest assessment's answer; about 1 in 10 children in care in England
     # are not up to date (DfE, children looked after in England 2024: 89% up to date).
     from harbour.reviews.models import HealthAssessment
 
-    assessments = list(HealthAssessment.objects.filter(immunisations_up_to_date__isnull=True).order_by("id"))
+    assessments = list(HealthAssessment.objects.filter(immunisations_up_to_date__isnull=True)
+                       .order_by(*by_child("child__"), "assessed_on"))
     for assessment in assessments:
         assessment.immunisations_up_to_date = rng.random() < 0.89
     HealthAssessment.objects.bulk_update(assessments, ["immunisations_up_to_date"], batch_size=1000)

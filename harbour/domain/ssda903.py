@@ -180,7 +180,7 @@ def known_false_positive(
     Each case is from shared/domain/ssda903-validator-notes.md, checked in the validator's code:
     a true return can carry these results, so they are shown apart from real errors. ``row`` is the
     flagged row as written, when the result names one: some cases hold for one episode only. Rules 575,
-    577 and SW17STG2 were found running 0.1.17 on a hand-built return (harbour/returns/tests/test_return_files.py).
+    577, SW17STG2 and SW11bSTG2 were found running 0.1.17 on a hand-built return (harbour/returns/tests/test_return_files.py).
 
     * 218 on a short-break episode (LS V3 or V4): rule 214 forbids a URN there and the DfE guide
       collects no placement details for short breaks, but rule 218 as coded (lac2025_26) exempts
@@ -212,6 +212,9 @@ def known_false_positive(
     if rule in {"575", "577"} and still_looked_after:
         return KnownFalsePositive(rule, "The validator flags a missing episode still open on 31 March even though "
                                         "the child is still looked after, so it need not have ended.")
+    if rule == "SW11bSTG2" and child.episodes and not still_looked_after:
+        return KnownFalsePositive(rule, "The validator asks for a social worker episode after one that ended in "
+                                        "the last days of March, even for a child who had left care by then.")
     if rule == "SW17STG2" and child.episodes and not still_looked_after:
         return KnownFalsePositive(rule, "The validator asks for a social worker episode open on 31 March for a "
                                         "child who was no longer looked after then.")

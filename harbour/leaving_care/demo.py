@@ -14,6 +14,7 @@ import datetime as dt
 import random
 from typing import Any
 
+from harbour.core.demo_order import by_child
 from harbour.domain.ages import add_months, birthday
 from harbour.domain.asylum import DEFAULT_SEF_WORKING_DAYS, sef_due
 from harbour.domain.leaving_care import OC3_WINDOW_DAYS, care_leaver_status
@@ -46,7 +47,7 @@ def _asylum_claims(users: dict[str, Any], today: dt.date, rng: random.Random) ->
 
     calendar, by = council_calendar(), users["socialworker"]
     rows = []
-    for child in Child.unscoped.filter(is_uasc=True).prefetch_related("periods_looked_after"):
+    for child in Child.unscoped.filter(is_uasc=True).order_by(*by_child()).prefetch_related("periods_looked_after"):
         periods = list(child.periods_looked_after.all())
         if not periods or child.date_of_birth is None:
             continue
@@ -180,6 +181,20 @@ def _adviser_histories(users: dict[str, Any], today: dt.date, rng: random.Random
     return len(contacts), len(plans)
 
 
+def contact_day_near(birthday_on: dt.date, offset: int, *, allocated: Period, date_of_birth: dt.date,
+                     spells: list[Period]) -> dt.date | None:
+    """The day of a demo contact near a birthday: ``offset`` days from it when that day will do (the
+    adviser was ``allocated``, and the young person was a care leaver and out of care), otherwise the
+    day that will do nearest the birthday within the OC3 window (the earlier on a tie), or None."""
+    def will_do(day: dt.date) -> bool:
+        return (allocated.covers(day) and not any(spell.covers(day) for spell in spells)
+                and care_leaver_status(date_of_birth, spells, day) is not None)
+
+    tried = [offset, *sorted(range(-OC3_WINDOW_DAYS, OC3_WINDOW_DAYS + 1), key=lambda days: (abs(days), days))]
+    return next((birthday_on + dt.timedelta(days=days) for days in tried
+                 if abs(days) <= OC3_WINDOW_DAYS and will_do(birthday_on + dt.timedelta(days=days))), None)
+
+
 def seed_birthday_contacts(*, today: dt.date, seed: int) -> int:
     """The contact near each 17th to 21st birthday that the SSDA903 OC3 record reports (rules 131 to
     133), for every personal adviser's care leaver, the demo's past cases too, whose contact history
@@ -193,7 +208,7 @@ def seed_birthday_contacts(*, today: dt.date, seed: int) -> int:
     from harbour.leaving_care.models import AdviserContact
 
     allocations = list(Allocation.objects.filter(kind=Allocation.Kind.PERSONAL_ADVISER, start__lte=today)
-                       .select_related("child").order_by("child_id", "start"))
+                       .select_related("child").order_by(*by_child("child__"), "child_id", "start"))
     child_ids = [a.child_id for a in allocations]
     periods: dict[Any, list[Period]] = {}
     for period in PeriodLookedAfter.objects.filter(child_id__in=child_ids).order_by("start"):
@@ -209,13 +224,18 @@ def seed_birthday_contacts(*, today: dt.date, seed: int) -> int:
         if dob is None:
             continue
         last_day = min(allocation.end or today, today)
+        history_from = first_seen.get(allocation.child_id)
+        if history_from is not None:
+            last_day = min(last_day, history_from - dt.timedelta(days=1))
+        if last_day < allocation.start:
+            continue
         for age in range(17, 22):
-            day = birthday(dob, age) + dt.timedelta(days=rng.randint(-20, 30))
-            day = min(max(day, allocation.start), last_day)
-            history_from = first_seen.get(allocation.child_id)
-            if (abs((day - birthday(dob, age)).days) > OC3_WINDOW_DAYS or any(s.covers(day) for s in spells)
-                    or care_leaver_status(dob, spells, day) is None or (history_from and day >= history_from)
-                    or any(abs((day - other).days) <= OC3_WINDOW_DAYS for other in seen.get(allocation.child_id, []))):
+            near = birthday(dob, age)
+            if any(abs((near - other).days) <= OC3_WINDOW_DAYS for other in seen.get(allocation.child_id, [])):
+                continue
+            day = contact_day_near(near, rng.randint(-20, 30), date_of_birth=dob, spells=spells,
+                                   allocated=Period(allocation.start, last_day))
+            if day is None:
                 continue
             in_touch = "YES" if rng.random() < 0.93 else "NO"
             accommodation = "0" if in_touch == "NO" else _weighted(rng, ACCOMMODATION)

@@ -18,6 +18,7 @@ from django.utils import timezone
 from harbour.audit.services import record_event
 from harbour.children.models import Child, PeriodLookedAfter
 from harbour.core.calendar import council_calendar
+from harbour.core.demo_order import by_child
 from harbour.domain.funding import rate_in_force
 from harbour.placements.models import Placement
 from harbour.referrals.models import Arrival, FundingClaim, HomeOfficeFundingRate, Referral
@@ -37,7 +38,7 @@ def seed_nts_history(*, users: dict[str, Any], today: dt.date, seed: int) -> dic
     made = 0
     starts = (PeriodLookedAfter.objects.filter(child__is_uasc=True, start__gte=today - dt.timedelta(days=730),
                                                start__lt=today - dt.timedelta(days=7))
-              .exclude(child__nts_referrals__isnull=False).order_by("start").select_related("child"))
+              .exclude(child__nts_referrals__isnull=False).order_by("start", *by_child("child__")).select_related("child"))
     for period in starts[:MOST]:
         child: Child = period.child
         placement = Placement.objects.filter(child=child, start__gte=period.start).order_by("start").first()

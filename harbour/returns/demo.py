@@ -16,6 +16,7 @@ from django.db.models import Min
 
 from harbour.accounts.models import Allocation, Role, User
 from harbour.children.models import Child, PeriodLookedAfter
+from harbour.core.demo_order import by_child
 from harbour.domain.ages import age_on
 from harbour.reviews.models import HealthAssessment, OutcomeEvent
 
@@ -48,7 +49,7 @@ def _social_work_england_numbers() -> int:
 
 def _change_reasons() -> int:
     allocations = list(Allocation.objects.filter(kind=Allocation.Kind.SOCIAL_WORKER, change_reason="")
-                       .order_by("child_id", "start"))
+                       .order_by(*by_child("child__"), "child_id", "start"))
     first_start = dict(Allocation.objects.filter(kind=Allocation.Kind.SOCIAL_WORKER).values("child_id")
                        .annotate(first=Min("start")).values_list("child_id", "first"))
     changed = 0
@@ -65,7 +66,7 @@ def _change_reasons() -> int:
 def _health_and_outcomes(today: dt.date) -> tuple[int, int]:
     births = dict(Child.unscoped.values_list("id", "date_of_birth"))
     assessments = list(HealthAssessment.objects.filter(sdq_score__isnull=True, sdq_reason="")
-                       .order_by("child_id", "assessed_on"))
+                       .order_by(*by_child("child__"), "child_id", "assessed_on"))
     for index, assessment in enumerate(assessments):
         assessment.sdq_score, assessment.sdq_reason = _sdq(index, births.get(assessment.child_id),
                                                            assessment.assessed_on)
@@ -77,8 +78,8 @@ def _health_and_outcomes(today: dt.date) -> tuple[int, int]:
 
     # Some of the children of 10 and over in care now: a substance misuse problem found this year
     # (help offered; taken up by every other one) and, for fewer, a reprimand.
-    in_care = (PeriodLookedAfter.objects.filter(end__isnull=True).order_by("child_id")
-               .values_list("child_id", flat=True).distinct())
+    in_care = list(dict.fromkeys(PeriodLookedAfter.objects.filter(end__isnull=True)
+                                 .order_by(*by_child("child__"), "child_id").values_list("child_id", flat=True)))
     recorder = User.objects.filter(role=Role.SOCIAL_WORKER).order_by("username").first()
     events = []
     for index, child_id in enumerate(in_care):
@@ -101,9 +102,10 @@ def _previous_permanence() -> int:
     births = dict(Child.unscoped.values_list("id", "date_of_birth"))
     came_into_care = dict(PeriodLookedAfter.objects.values("child_id").annotate(first=Min("start"))
                           .values_list("child_id", "first"))
+    in_order = Child.unscoped.filter(id__in=list(came_into_care)).order_by(*by_child(), "id").values_list("id", flat=True)
     recorded = set(PreviousPermanence.objects.values_list("child_id", flat=True))
     rows = []
-    for index, (child_id, start) in enumerate(sorted(came_into_care.items(), key=lambda item: str(item[0]))):
+    for index, (child_id, start) in enumerate((child_id, came_into_care[child_id]) for child_id in in_order):
         if child_id in recorded:
             continue
         born = births.get(child_id)

@@ -21,6 +21,7 @@ from harbour.accounts.models import Allocation, User
 from harbour.children.models import Child
 from harbour.children.selectors import case_timelines
 from harbour.core.calendar import council_calendar
+from harbour.core.demo_order import by_child
 from harbour.domain.deadlines import compute_deadlines
 from harbour.domain.review_rules import REVIEW_DUTIES
 
@@ -52,7 +53,7 @@ def _due_dates_and_late_reasons(today: dt.date, rng: random.Random) -> int:
     seed_default_lists(LateReviewReason, AuditArea)
     reasons = list(LateReviewReason.objects.filter(active=True))
     weights = [40, 30, 15, 15][: len(reasons)]
-    reviews = list(Review.objects.all())
+    reviews = list(Review.objects.order_by(*by_child("child__"), "child_id", "held_on"))
     late = 0
     for review in reviews:
         review.due_on, held_late = due.get((review.child_id, review.held_on), (None, False))

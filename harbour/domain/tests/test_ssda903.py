@@ -128,6 +128,8 @@ FALSE_POSITIVES = [
     ("577", 2026, _child(dec="01/03/2026"), False, "open-missing-episode-after-leaving-care-is-real"),
     ("SW17STG2", 2026, _child(dec="01/03/2026"), True, "left-care-before-31-march-no-open-social-worker"),
     ("SW17STG2", 2026, _child(), False, "still-looked-after-needs-an-open-social-worker"),
+    ("SW11bSTG2", 2026, _child(dec="26/03/2026"), True, "left-care-on-26-march-with-the-social-worker-episode"),
+    ("SW11bSTG2", 2026, _child(), False, "still-looked-after-needs-the-next-social-worker"),
     ("103", 2026, _child(), False, "any-other-rule-is-real"),
 ]
 
