@@ -1,8 +1,9 @@
 """Bulk writes on case data are captured in the audit trail (ADR 0016, docs/security.md row 13).
 
-``QuerySet.update()``, ``bulk_update()`` and ``bulk_create()`` skip ``save()`` and so every service's
-``record_change``. On the models of the case apps they are captured here instead: each row they
-write leaves an ``AuditEvent`` (before and after, ``via="bulk"``) in the same transaction. Every
+``QuerySet.update()``, ``bulk_update()``, ``bulk_create()`` and ``QuerySet.delete()`` skip ``save()``
+and so every service's ``record_change``. On the models of the case apps they are captured here
+instead: each row they write or delete (and each row a delete cascades to) leaves an ``AuditEvent``
+(before and after, ``via="bulk"``) in the same transaction. Every
 model of those apps is covered when the apps are ready, including models added later, and the
 related managers (``child.placements.update(...)``) too, as Django builds them from the model's
 default manager class. Reads and ``save()`` are untouched.
@@ -10,7 +11,7 @@ default manager class. Reads and ``save()`` are untouched.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from contextvars import ContextVar
 from typing import Any
 
@@ -22,6 +23,9 @@ BULK = "bulk"
 
 # Who is doing a bulk write, when a command or service knows: ``with bulk_actor(user): ...``.
 _actor: ContextVar[Any] = ContextVar("harbour_bulk_actor", default=None)
+# Otherwise, the request being answered (set by RequestActorMiddleware): its signed-in user, read
+# when the write happens, so an API token's user (set by the API's authentication) counts too.
+_request: ContextVar[Any] = ContextVar("harbour_bulk_request", default=None)
 
 
 class bulk_actor:  # noqa: N801 - used as a context manager, like transaction.atomic
@@ -35,6 +39,30 @@ class bulk_actor:  # noqa: N801 - used as a context manager, like transaction.at
         _actor.reset(self._token)
 
 
+class RequestActorMiddleware:
+    """Makes the request's user the actor, and its id the request id, of the bulk writes made while
+    answering it."""
+
+    def __init__(self, get_response: Callable[[Any], Any]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: Any) -> Any:
+        token = _request.set(request)
+        try:
+            return self.get_response(request)
+        finally:
+            _request.reset(token)
+
+
+def _who_and_which_request() -> tuple[Any, str]:
+    request = _request.get()
+    actor = _actor.get()
+    if actor is None and request is not None:
+        user = getattr(request, "user", None)
+        actor = user if getattr(user, "is_authenticated", False) else None
+    return (actor if getattr(actor, "pk", None) else None), getattr(request, "request_id", "")
+
+
 def _child_id(model: type[models.Model], pk: Any, row: dict[str, Any]) -> Any:
     if model._meta.label == "children.Child":
         return pk
@@ -45,9 +73,9 @@ def _events(model: type[models.Model], action: str, rows: Iterable[tuple[Any, di
     from harbour.audit.models import AuditEvent
     from harbour.audit.services import _plain, changed_fields
 
-    actor = _actor.get()
+    actor, request_id = _who_and_which_request()
     _insert_in_one_statement([
-        AuditEvent(actor=actor if getattr(actor, "pk", None) else None, action=action,
+        AuditEvent(actor=actor, action=action, request_id=request_id,
                    record_type=model._meta.label, record_id=str(pk), child_id=_child_id(model, pk, {**before, **after}),
                    changes=changed_fields({k: _plain(v) for k, v in before.items()},
                                           {k: _plain(v) for k, v in after.items()}), via=BULK)
@@ -73,6 +101,10 @@ def _insert_in_one_statement(events: list[Any]) -> None:
     params = [[f.get_db_prep_save(f.pre_save(event, True), connection) for f in fields] for event in events]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
+
+
+def _audited(model: type[models.Model]) -> bool:
+    return model._meta.app_label in CASE_APPS or _has_child(model)
 
 
 def _has_child(model: type[models.Model]) -> bool:
@@ -109,6 +141,38 @@ class CapturedBulkQuerySet(models.QuerySet[Any]):
             _events(self.model, "update", (
                 (obj.pk, before.get(obj.pk, {}), {column: getattr(obj, column) for column in columns}) for obj in objs))
         return count
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        """Delete as Django does, leaving one event per row removed with its values before: the rows
+        asked for and every row their deletion cascades to, of a case app or about a child.
+
+        Django's own collection runs twice (once here to read the rows, once in ``delete()``), so
+        what is recorded is what the same rules remove; a delete is rare enough for the extra reads.
+        """
+        from django.db.models.deletion import Collector
+
+        from harbour.audit.services import snapshot
+
+        with transaction.atomic(using=self.db):
+            wanted = self.all()
+            wanted.query.select_related = False
+            wanted.query.clear_ordering(force=True)
+            collector = Collector(using=self.db, origin=self)
+            collector.collect(wanted)
+            doomed: dict[type[models.Model], set[Any]] = {}
+            for model, instances in collector.data.items():
+                doomed.setdefault(model, set()).update(obj.pk for obj in instances)
+            for fast in collector.fast_deletes:  # querysets, or a list of one model's rows
+                for obj in fast:
+                    doomed.setdefault(type(obj), set()).add(obj.pk)
+            # The collector reads only the columns it needs, so each model's rows are read whole.
+            before = [(model, [(obj.pk, snapshot(obj), {}) for obj in model._base_manager.using(self.db)
+                               .filter(pk__in=list(pks)).order_by("pk")])
+                      for model, pks in doomed.items() if _audited(model)]
+            result = super().delete()
+            for model, rows in before:
+                _events(model, "delete", rows)
+        return result
 
     def bulk_create(self, objs: Iterable[models.Model], *args: Any, **kwargs: Any) -> list[models.Model]:
         from harbour.audit.services import snapshot

@@ -22,6 +22,7 @@ from typing import Any
 from django.db import transaction
 
 from harbour.accounts.models import Role, User
+from harbour.audit.bulk import bulk_actor
 from harbour.audit.services import record_event
 from harbour.children.codes import Ethnicity, LegalStatus, UpnUnknown
 from harbour.children.models import Child, LegalStatusPeriod, PeriodLookedAfter
@@ -453,7 +454,8 @@ def import_year(directory: Path, *, year: int, today: date, actor: Any = None) -
     if result.rejected:
         return result
     try:
-        with transaction.atomic():
+        # The rows the load replaces and writes in bulk name the person importing, or the import's account.
+        with transaction.atomic(), bulk_actor(actor or _import_account()):
             _load(result, header, episodes, reviews, uasc, oc3, missing, prev_perm)
             _record(result, directory, actor)
     except EpisodesOverlap as error:

@@ -132,6 +132,19 @@ def test_importing_the_same_years_again_changes_nothing(tmp_path: Path) -> None:
     assert counts() == before
 
 
+@pytest.mark.django_db
+def test_the_rows_an_import_replaces_are_in_the_audit_trail_under_the_import_account(tmp_path: Path) -> None:
+    from harbour.audit.models import AuditEvent
+
+    directory = str(_write(tmp_path / "2019", RETURN_2019))
+    call_command("import_903", directory)
+    placements = set(Placement.objects.values_list("pk", flat=True))
+    call_command("import_903", directory)  # the year again: its rows are replaced
+    removed = AuditEvent.objects.filter(via="bulk", action="delete", record_type="placements.Placement")
+    assert {uuid for uuid in removed.values_list("record_id", flat=True)} == {str(pk) for pk in placements}
+    assert {event.actor.username for event in removed} == {"ssda903-import"}
+
+
 BROKEN = [
     ("episodes.csv", 1, "101,31/02/2018,S,V2,N4,U6,PR1,,,,LS1 4AB,LS2 7EW,SC123456",
      "episodes.csv, row 2, column DECOM: '31/02/2018' is not a real date", "impossible-date"),
