@@ -438,6 +438,54 @@ def record_check(request: HttpRequest, child_id: str, payload: CheckIn) -> Any:
     return Status(201, {"kind": payload.kind, "on": payload.on, "checks": _checks(child)})
 
 
+class HealthAssessmentOut(Schema):
+    id: int
+    assessed_on: dt.date
+    dental_check_on: dt.date | None
+    immunisations_up_to_date: bool | None
+    sdq_score: int | None = Field(description="The SDQ total difficulties score, 0 to 40; empty when not recorded")
+    sdq_reason: str = Field(description="Why there is no SDQ score, SDQ1 to SDQ5; empty when there is a score or "
+                                        "none is recorded yet")
+
+
+class SdqIn(Schema):
+    assessment_id: int = Field(description="A health assessment of the child recorded without its SDQ")
+    sdq_score: int | None = Field(None, description="The SDQ total difficulties score, 0 to 40")
+    sdq_reason: str = Field("", max_length=10, description="Why there is no SDQ score, SDQ1 to SDQ5")
+
+
+@router.get("/children/{child_id}/health-assessments", response={200: list[HealthAssessmentOut], 404: ErrorOut},
+            summary="A child's health assessments, newest first, with the dental check, immunisations and SDQ")
+def list_health_assessments(request: HttpRequest, child_id: str) -> Any:
+    return list(_child(request, child_id, "api:list_health_assessments").health_assessments.all())
+
+
+@router.get("/children/{child_id}/health-assessments/sdq", response={200: list[HealthAssessmentOut], 404: ErrorOut},
+            summary="A child's health assessments still without their SDQ, newest first")
+def list_health_assessments_without_sdq(request: HttpRequest, child_id: str) -> Any:
+    child = _child(request, child_id, "api:list_health_assessments_without_sdq")
+    return list(child.health_assessments.filter(sdq_score__isnull=True, sdq_reason=""))
+
+
+@router.post("/children/{child_id}/health-assessments/sdq",
+             response={200: HealthAssessmentOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+             summary="Add the SDQ to a health assessment recorded without one")
+def add_sdq(request: HttpRequest, child_id: str, payload: SdqIn) -> Any:
+    child = _child(request, child_id, "api:add_sdq")
+    assessment = child.health_assessments.filter(pk=payload.assessment_id).first()
+    if assessment is None:
+        return Status(422, validation_errors(ValidationError(
+            {"assessment_id": "Select one of the child's health assessments"})))
+    try:
+        return services.health_assessment_sdq_record(actor=request.auth, assessment=assessment,
+                                                     sdq_score=payload.sdq_score, sdq_reason=payload.sdq_reason,
+                                                     request_id=_rid(request), via="api")
+    except PermissionDenied as error:
+        return _forbidden(error)
+    except ValidationError as error:
+        return Status(422, validation_errors(error))
+
+
 class OutcomeEventIn(Schema):
     kind: str = Field(description="substance_misuse, conviction, final_warning or reprimand")
     happened_on: dt.date

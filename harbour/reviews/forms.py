@@ -10,6 +10,7 @@ from django import forms
 
 from harbour.accounts.models import Role, User
 from harbour.core.forms import GovukDateField, GovukForm
+from harbour.domain.formatting import long_date
 from harbour.domain.oc2 import SDQ_REASONS
 
 from .models import AuditArea, AuditRating, LateReviewReason, OutcomeEvent, Review
@@ -184,6 +185,28 @@ class CheckForm(GovukForm):
                 "dental_check_on": data.get("dental_check_on"),
                 "immunisations_up_to_date": _yes_no(data.get("immunisations_up_to_date")),
                 "sdq_score": data.get("sdq_score"), "sdq_reason": data.get("sdq_reason") or ""}
+
+
+class SdqForm(GovukForm):
+    assessment = forms.ChoiceField(label="Which health assessment is the SDQ for?", widget=forms.RadioSelect,
+                                   error_messages={"required": "Select the health assessment the SDQ is for",
+                                                   "invalid_choice": "Select the health assessment the SDQ is for"})
+    sdq_score = forms.IntegerField(
+        label="Strengths and Difficulties Questionnaire (SDQ) score", required=False,
+        help_text="The total difficulties score, from 0 to 40", widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+        error_messages={"invalid": "SDQ score must be a whole number between 0 and 40"},
+    )
+    sdq_reason = forms.ChoiceField(
+        label="If there is no SDQ score, why not?", required=False,
+        choices=[("", "There is a score")] + list(SDQ_REASONS.items()),
+    )
+
+    def __init__(self, *args: Any, assessments: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assessment"].choices = [(str(a.pk), long_date(a.assessed_on)) for a in assessments]
+
+    def service_arguments(self) -> dict[str, Any]:
+        return {"sdq_score": self.cleaned_data.get("sdq_score"), "sdq_reason": self.cleaned_data.get("sdq_reason") or ""}
 
 
 class OutcomeEventForm(GovukForm):

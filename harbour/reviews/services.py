@@ -401,6 +401,44 @@ def check_record(
     return row
 
 
+def health_assessment_sdq_record(
+    *,
+    actor: User,
+    assessment: HealthAssessment,
+    sdq_score: int | None,
+    sdq_reason: str,
+    request_id: str = "",
+    via: str = "web",
+) -> HealthAssessment:
+    """Add the Strengths and Difficulties Questionnaire to a health assessment recorded without it:
+    the carer's questionnaire often comes back after the assessment, and OC2 reads the SDQ from the
+    latest assessment in the year that has one (harbour.domain.oc2.oc2_sdq).
+
+    Refused: neither a score nor a reason, or an SDQ the rules refuse (harbour.domain.oc2.sdq_errors,
+    judged on the day of the assessment), or one already recorded (kept as it is: the row is locked
+    while it is checked, so two people adding one at once cannot both succeed)."""
+    if not may_record_checks(actor):
+        raise PermissionDenied("Only the child's social worker, their team leader or manager may record checks")
+    sdq_reason = sdq_reason.strip().upper()
+    if sdq_score is None and not sdq_reason:
+        raise ValidationError({"sdq_score": "Enter the SDQ score, or select why there is no score"})
+    with transaction.atomic():
+        locked = HealthAssessment.objects.select_for_update().select_related("child").get(pk=assessment.pk)
+        if locked.sdq_score is not None or locked.sdq_reason:
+            raise ValidationError({"sdq_score": f"An SDQ is already recorded for the health assessment on "
+                                                f"{long_date(locked.assessed_on)}"})
+        errors = sdq_errors(score=sdq_score, reason=sdq_reason, date_of_birth=locked.child.date_of_birth,
+                            on=locked.assessed_on)
+        if errors:
+            raise ValidationError(errors)
+        before = snapshot(locked)
+        locked.sdq_score, locked.sdq_reason = sdq_score, sdq_reason
+        locked.save(update_fields=["sdq_score", "sdq_reason"])
+        record_change(actor=actor, action="update", instance=locked, child_id=locked.child_id, before=before,
+                      request_id=request_id, via=via)
+    return locked
+
+
 # --- Substance misuse and convictions (SSDA903 OC2) ------------------------------------------
 
 OUTCOME_WORDS = {

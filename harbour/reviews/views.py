@@ -40,6 +40,7 @@ from .forms import (
     OutcomeEventForm,
     ResponseForm,
     ReviewForm,
+    SdqForm,
 )
 from .models import QualityAction, ReviewInvitation
 from .navigation import MEASURE_ROLES
@@ -185,6 +186,29 @@ def record_check(request: HttpRequest, child_id: Any) -> HttpResponse:
         else:
             return redirect("reviews:child", child.pk)
     return render(request, "reviews/record_check.html", {"child": child, "form": form},
+                  status=422 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def record_sdq(request: HttpRequest, child_id: Any) -> HttpResponse:
+    """Add the SDQ to a health assessment recorded without one (``?assessment=`` chooses it)."""
+    child = _open(request, child_id, purpose="edit")
+    if not services.may_record_checks(request.user):
+        raise PermissionDenied
+    without = list(child.health_assessments.filter(sdq_score__isnull=True, sdq_reason=""))
+    form = SdqForm(request.POST or None, assessments=without,
+                   initial={"assessment": request.GET.get("assessment", "")})
+    if request.method == "POST" and form.is_valid():
+        assessment = next(a for a in without if str(a.pk) == form.cleaned_data["assessment"])
+        try:
+            services.health_assessment_sdq_record(actor=request.user, assessment=assessment, request_id=_rid(request),
+                                                  **form.service_arguments())
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            return redirect("reviews:child", child.pk)
+    return render(request, "reviews/record_sdq.html", {"child": child, "form": form, "without": without},
                   status=422 if form.errors else 200)
 
 
@@ -393,6 +417,7 @@ urlpatterns = [
     path("child/<uuid:child_id>/record/", record_review, name="record"),
     path("child/<uuid:child_id>/audit/", audit_case_file, name="audit"),
     path("child/<uuid:child_id>/check/", record_check, name="check"),
+    path("child/<uuid:child_id>/sdq/", record_sdq, name="sdq"),
     path("child/<uuid:child_id>/substance-misuse-and-offending/", outcome_events, name="outcomes"),
     path("child/<uuid:child_id>/invite/", invite, name="invite"),
     path("invitations/<int:invitation_id>/letter/", invitation_letter, name="letter"),

@@ -71,6 +71,33 @@ def test_an_sdq_with_the_health_assessment(world: Any, signed_in_page: Any) -> N
     expect(page.get_by_text("SDQ score 12")).to_be_visible()
 
 
+def test_adding_the_sdq_to_a_health_assessment(world: Any, signed_in_page: Any) -> None:
+    from harbour.reviews.models import HealthAssessment
+
+    assessment = HealthAssessment.objects.create(child=world.child,
+                                                 assessed_on=timezone.localdate() - dt.timedelta(days=20))
+    page = signed_in_page(world.worker)
+    page.goto(f"/reviews/child/{world.child.pk}/")
+    page.locator(f'a[href$="/sdq/?assessment={assessment.pk}"]').click()
+    expect(page.get_by_role("heading", name="Add the SDQ to a health assessment", level=1)).to_be_visible()
+    assert_skip_link_first(page)
+    assert_structure(page)
+    assert_no_axe_violations(page)
+    page.get_by_role("link", name="Back to reviews and checks").focus()
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.name") == "assessment"
+    assert page.evaluate("() => document.activeElement.checked")  # the one whose link was followed
+    submit(page, "Save")
+    assert_error_state(page, "Enter the SDQ score, or select why there is no score")
+    assert_no_axe_violations(page)
+    page.locator("#id_sdq_score").fill("14")
+    submit(page, "Save")
+    expect(page.get_by_text("SDQ score 14")).to_be_visible()
+    assert_reflows(page)
+    assessment.refresh_from_db()
+    assert assessment.sdq_score == 14
+
+
 def test_changing_the_social_worker_asks_why(world: Any, signed_in_page: Any, make_user: Any) -> None:
     from harbour.accounts.models import Allocation, Role
 

@@ -127,6 +127,93 @@ def test_the_health_assessment_page_takes_the_sdq(worker: Any, child: Any, signe
     assert "SDQ score 12" in client.get(f"/reviews/child/{child.pk}/").content.decode()
 
 
+ADDED_SDQ_CASES = [
+    # score, reason, field in error (None: saved), message part, case
+    (17, "", None, "", "score-when-the-questionnaire-comes-back"),
+    (None, "sdq5", None, "", "reason-in-lower-case"),
+    (None, "", "sdq_score", "Enter the SDQ score, or select why", "neither"),
+    (41, "", "sdq_score", "between 0 and 40", "score-over-40"),
+    (12, "SDQ4", "sdq_reason", "not both", "score-and-reason"),
+    (None, "SDQ1", "sdq_reason", "between 4 and 16", "SDQ1-for-a-child-of-10-on-the-assessment-day"),
+]
+
+
+@pytest.mark.parametrize(("score", "reason", "field", "message"), [c[:4] for c in ADDED_SDQ_CASES],
+                         ids=[c[4] for c in ADDED_SDQ_CASES])
+def test_an_sdq_is_added_to_a_health_assessment_recorded_without_one(
+        worker: Any, child: Any, score: int | None, reason: str, field: str | None, message: str) -> None:
+    assessment = services.check_record(actor=worker, child=child, kind="health_assessment", on=ASSESSED, today=TODAY)
+
+    def call() -> Any:
+        return services.health_assessment_sdq_record(actor=worker, assessment=assessment, sdq_score=score,
+                                                     sdq_reason=reason)
+
+    if field is None:
+        call()
+        assessment.refresh_from_db()
+        assert (assessment.sdq_score, assessment.sdq_reason) == (score, reason.upper())
+        event = AuditEvent.objects.get(record_type="reviews.HealthAssessment", action="update")
+        assert event.actor == worker
+        assert event.changes == ({"sdq_score": [None, score]} if score is not None else
+                                 {"sdq_reason": ["", reason.upper()]})
+    else:
+        errors = errors_of(call)
+        assert list(errors) == [field] and message in errors[field][0]
+        assessment.refresh_from_db()
+        assert (assessment.sdq_score, assessment.sdq_reason) == (None, "")
+
+
+def test_an_sdq_already_recorded_is_kept(worker: Any, child: Any) -> None:
+    assessment = services.check_record(actor=worker, child=child, kind="health_assessment", on=ASSESSED,
+                                       sdq_score=9, today=TODAY)
+    errors = errors_of(lambda: services.health_assessment_sdq_record(actor=worker, assessment=assessment,
+                                                                     sdq_score=30, sdq_reason=""))
+    assert errors == {"sdq_score": ["An SDQ is already recorded for the health assessment on 20 September 2026"]}
+    assessment.refresh_from_db()
+    assert assessment.sdq_score == 9
+
+
+def test_only_those_who_record_checks_may_add_an_sdq(worker: Any, child: Any, make_user: Any, make_team: Any) -> None:
+    assessment = services.check_record(actor=worker, child=child, kind="health_assessment", on=ASSESSED, today=TODAY)
+    iro = make_user(Role.IRO, team=make_team())
+    with pytest.raises(PermissionDenied):
+        services.health_assessment_sdq_record(actor=iro, assessment=assessment, sdq_score=12, sdq_reason="")
+
+
+def test_the_reviews_page_links_to_adding_the_sdq_and_the_page_takes_it(worker: Any, child: Any,
+                                                                        signed_in: Any) -> None:
+    assessment = services.check_record(actor=worker, child=child, kind="health_assessment", on=ASSESSED, today=TODAY)
+    client = signed_in(worker)
+    url = f"/reviews/child/{child.pk}/sdq/"
+    link = f"{url}?assessment={assessment.pk}"
+    assert link in client.get(f"/reviews/child/{child.pk}/").content.decode()
+    assert f'value="{assessment.pk}" checked' in client.get(link).content.decode()
+    response = client.post(url, {"sdq_score": "14"})
+    html = response.content.decode()
+    assert response.status_code == 422 and 'href="#id_assessment' in html
+    assert "Select the health assessment the SDQ is for" in html
+    response = client.post(url, {"assessment": str(assessment.pk), "sdq_score": "", "sdq_reason": ""})
+    html = response.content.decode()
+    assert response.status_code == 422 and 'href="#id_sdq_score"' in html
+    assert "Enter the SDQ score, or select why there is no score" in html
+    response = client.post(url, {"assessment": str(assessment.pk), "sdq_score": "14", "sdq_reason": ""})
+    assert response.status_code == 302
+    page = client.get(f"/reviews/child/{child.pk}/").content.decode()
+    assert "SDQ score 14" in page and link not in page
+    assert "Every health assessment recorded" in client.get(url).content.decode()
+
+
+def test_another_childs_assessment_is_not_found_through_this_child(worker: Any, child: Any, make_child: Any,
+                                                                   signed_in: Any) -> None:
+    other = make_child(social_worker=worker)
+    assessment = services.check_record(actor=worker, child=child, kind="health_assessment", on=ASSESSED, today=TODAY)
+    response = signed_in(worker).post(f"/reviews/child/{other.pk}/sdq/",
+                                      {"assessment": str(assessment.pk), "sdq_score": "14"})
+    assert response.status_code == 422 and "Select the health assessment the SDQ is for" in response.content.decode()
+    assessment.refresh_from_db()
+    assert assessment.sdq_score is None
+
+
 def _auth(user: Any) -> dict[str, str]:
     _, raw = ApiToken.issue(user=user, name="test")
     return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
@@ -151,6 +238,31 @@ def test_the_api_records_and_lists_them(worker: Any, child: Any, make_user: Any,
     # Out of scope: a social worker in another team answers 404, as for a missing child.
     stranger = make_user(Role.SOCIAL_WORKER, team=make_team("Another team"))
     assert client.get(url, **_auth(stranger)).status_code == 404
+
+
+def test_the_api_lists_health_assessments_and_adds_the_sdq(worker: Any, child: Any, make_child: Any) -> None:
+    assessment = services.check_record(actor=worker, child=child, kind="health_assessment", on=ASSESSED, today=TODAY)
+    other = HealthAssessment.objects.create(child=make_child(social_worker=worker), assessed_on=ASSESSED)
+    client, base = Client(), f"/api/v1/reviews/children/{child.pk}/health-assessments"
+    [listed] = client.get(base, **_auth(worker)).json()
+    assert (listed["id"], listed["sdq_score"], listed["sdq_reason"]) == (assessment.pk, None, "")
+
+    def add(body: dict[str, Any]) -> Any:
+        return client.post(f"{base}/sdq", json.dumps(body), content_type="application/json", **_auth(worker))
+
+    response = add({"assessment_id": other.pk, "sdq_score": 12})  # another child's
+    assert response.status_code == 422 and [e["loc"][-1] for e in response.json()["detail"]] == ["assessment_id"]
+    response = add({"assessment_id": assessment.pk, "sdq_score": 12, "sdq_reason": "SDQ4"})
+    assert response.status_code == 422 and [e["loc"][-1] for e in response.json()["detail"]] == ["sdq_reason"]
+    assert [a["id"] for a in client.get(f"{base}/sdq", **_auth(worker)).json()] == [assessment.pk]
+    response = add({"assessment_id": assessment.pk, "sdq_score": 12})
+    assert response.status_code == 200 and response.json()["sdq_score"] == 12
+    assert client.get(f"{base}/sdq", **_auth(worker)).json() == []
+    assert AuditEvent.objects.get(record_type="reviews.HealthAssessment", action="update").via == "api"
+    response = add({"assessment_id": assessment.pk, "sdq_score": 20})
+    assert response.status_code == 422 and "already recorded" in response.json()["detail"][0]["msg"]
+    other.refresh_from_db()
+    assert other.sdq_score is None
 
 
 def test_the_page_reads_in_a_fixed_number_of_queries(worker: Any, child: Any, signed_in: Any) -> None:
