@@ -152,6 +152,18 @@ def _yes_no(value: str | None) -> bool | None:
     return None if not value else value == "yes"
 
 
+def _sdq_score_field(label: str) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label, required=False, help_text="The total difficulties score, from 0 to 40",
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+        error_messages={"invalid": "SDQ score must be a whole number between 0 and 40"},
+    )
+
+
+def _sdq_reason_field(label: str, *, no_reason: str) -> forms.ChoiceField:
+    return forms.ChoiceField(label=label, required=False, choices=[("", no_reason), *SDQ_REASONS.items()])
+
+
 class CheckForm(GovukForm):
     kind = forms.ChoiceField(
         label="What are you recording?", widget=forms.RadioSelect,
@@ -169,15 +181,9 @@ class CheckForm(GovukForm):
         label="Health assessments: are the child's immunisations up to date? (optional)", required=False,
         choices=YES_NO, widget=forms.RadioSelect,
     )
-    sdq_score = forms.IntegerField(
-        label="Health assessments: Strengths and Difficulties Questionnaire (SDQ) score (optional)", required=False,
-        help_text="The total difficulties score, from 0 to 40", widget=forms.TextInput(attrs={"inputmode": "numeric"}),
-        error_messages={"invalid": "SDQ score must be a whole number between 0 and 40"},
-    )
-    sdq_reason = forms.ChoiceField(
-        label="Health assessments: if there is no SDQ score, why not? (optional)", required=False,
-        choices=[("", "There is a score, or the SDQ is still to do")] + list(SDQ_REASONS.items()),
-    )
+    sdq_score = _sdq_score_field("Health assessments: Strengths and Difficulties Questionnaire (SDQ) score (optional)")
+    sdq_reason = _sdq_reason_field("Health assessments: if there is no SDQ score, why not? (optional)",
+                                   no_reason="There is a score, or the SDQ is still to do")
 
     def service_arguments(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -191,15 +197,8 @@ class SdqForm(GovukForm):
     assessment = forms.ChoiceField(label="Which health assessment is the SDQ for?", widget=forms.RadioSelect,
                                    error_messages={"required": "Select the health assessment the SDQ is for",
                                                    "invalid_choice": "Select the health assessment the SDQ is for"})
-    sdq_score = forms.IntegerField(
-        label="Strengths and Difficulties Questionnaire (SDQ) score", required=False,
-        help_text="The total difficulties score, from 0 to 40", widget=forms.TextInput(attrs={"inputmode": "numeric"}),
-        error_messages={"invalid": "SDQ score must be a whole number between 0 and 40"},
-    )
-    sdq_reason = forms.ChoiceField(
-        label="If there is no SDQ score, why not?", required=False,
-        choices=[("", "There is a score")] + list(SDQ_REASONS.items()),
-    )
+    sdq_score = _sdq_score_field("Strengths and Difficulties Questionnaire (SDQ) score")
+    sdq_reason = _sdq_reason_field("If there is no SDQ score, why not?", no_reason="There is a score")
 
     def __init__(self, *args: Any, assessments: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
