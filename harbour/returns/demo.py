@@ -28,6 +28,9 @@ CHANGE_REASONS = ("LEFTRL", "MANAGE", "ABSENC", "ORGRST", "CHCHAN", "TSPROC")
 ORDER_COUNCILS = ("383", "380", "WAL")
 
 
+SDQ_AWAITED_DAYS = 21
+
+
 def _sdq(index: int, date_of_birth: dt.date | None, on: dt.date) -> tuple[int | None, str]:
     if date_of_birth is None:
         return None, "SDQ4"
@@ -67,7 +70,15 @@ def _health_and_outcomes(today: dt.date) -> tuple[int, int]:
     births = dict(Child.unscoped.values_list("id", "date_of_birth"))
     assessments = list(HealthAssessment.objects.filter(sdq_score__isnull=True, sdq_reason="")
                        .order_by(*by_child("child__"), "child_id", "assessed_on"))
+    # The carer's questionnaire is not back yet for the assessments of the last three weeks (the
+    # "add the SDQ" link shows), unless that reaches back into a collection year already complete.
+    year_began = dt.date(today.year if today.month >= 4 else today.year - 1, 4, 1)
+    awaited_from = max(today - dt.timedelta(days=SDQ_AWAITED_DAYS), year_began)
+    scored = 0
     for index, assessment in enumerate(assessments):
+        if assessment.assessed_on >= awaited_from:
+            continue
+        scored += 1
         assessment.sdq_score, assessment.sdq_reason = _sdq(index, births.get(assessment.child_id),
                                                            assessment.assessed_on)
         if assessment.immunisations_up_to_date is None:
@@ -95,7 +106,7 @@ def _health_and_outcomes(today: dt.date) -> tuple[int, int]:
             events.append(OutcomeEvent(child_id=child_id, kind=OutcomeEvent.Kind.REPRIMAND,
                                        happened_on=today - dt.timedelta(days=70 + index % 120), recorded_by=recorder))
     OutcomeEvent.objects.bulk_create(events)
-    return len(assessments), len(events)
+    return scored, len(events)
 
 
 def _previous_permanence() -> int:
